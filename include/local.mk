@@ -1,0 +1,6 @@
+noinst_HEADERS += \
+	include/hull/error.h \
+	include/hull/cleanup.h \
+	include/hull/fs.h \
+	include/hull/log.h \
+	include/hull/spec.h

@@ -1,0 +1,4 @@
+libhull_a_SOURCES += \
+	src/util/error.c \
+	src/util/fs.c \
+	src/util/log.c

@@ -1,0 +1,244 @@
+/* .process: what to run, as whom, with which limits. */
+#include "config.h"
+#include "spec/parse.h"
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+in_list (const char *s, const char *const *list)
+{
+  for (; *list; list++)
+    if (strcmp (s, *list) == 0)
+      return true;
+  return false;
+}
+
+static int
+parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
+{
+  const hj_path *p = HJ_KEY (pp, "user");
+  yajl_val obj;
+  /* The spec marks user REQUIRED on Linux, but runc takes its absence as
+   * 0:0 and so do we; inside it, uid and gid are required. */
+  int r = hj_get_object (c, pp, proc, "user", false, &obj);
+  if (r <= 0)
+    return r;
+  uint64_t v;
+  if (hj_get_u64 (c, p, obj, "uid", true, UINT32_MAX, &v) < 0)
+    return -1;
+  u->uid = (uid_t) v;
+  if (hj_get_u64 (c, p, obj, "gid", true, UINT32_MAX, &v) < 0)
+    return -1;
+  u->gid = (gid_t) v;
+  if (hj_get_opt_u64 (c, p, obj, "umask", UINT32_MAX, &u->umask) < 0)
+    return -1;
+
+  yajl_val a;
+  r = hj_get_array (c, p, obj, "additionalGids", false, &a);
+  if (r < 0)
+    return -1;
+  if (r > 0)
+    {
+      const hj_path *ap = HJ_KEY (p, "additionalGids");
+      u->additional_gids = hj_calloc (a->u.array.len, sizeof *u->additional_gids);
+      if (u->additional_gids == NULL)
+        return hj_oom (c);
+      u->n_additional_gids = a->u.array.len;
+      for (size_t i = 0; i < a->u.array.len; i++)
+        {
+          if (hj_u64 (c, HJ_IDX (ap, i), a->u.array.values[i], UINT32_MAX, &v) < 0)
+            return -1;
+          u->additional_gids[i] = (gid_t) v;
+        }
+    }
+  return hj_get_opt_string (c, p, obj, "username", &u->username) < 0 ? -1 : 0;
+}
+
+static int
+parse_capabilities (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+{
+  const hj_path *p = HJ_KEY (pp, "capabilities");
+  yajl_val obj;
+  int r = hj_get_object (c, pp, proc, "capabilities", false, &obj);
+  if (r <= 0)
+    return r;
+  hull_capabilities *caps = calloc (1, sizeof *caps);
+  if (caps == NULL)
+    return hj_oom (c);
+  out->capabilities = caps;
+  /* Names are checked by the runtime against what the kernel knows. */
+  if (hj_get_strv (c, p, obj, "bounding", false, &caps->bounding) < 0
+      || hj_get_strv (c, p, obj, "effective", false, &caps->effective) < 0
+      || hj_get_strv (c, p, obj, "inheritable", false, &caps->inheritable) < 0
+      || hj_get_strv (c, p, obj, "permitted", false, &caps->permitted) < 0
+      || hj_get_strv (c, p, obj, "ambient", false, &caps->ambient) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_rlimits (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+{
+  yajl_val a;
+  int r = hj_get_array (c, pp, proc, "rlimits", false, &a);
+  if (r <= 0)
+    return r;
+  const hj_path *ap = HJ_KEY (pp, "rlimits");
+  out->rlimits = hj_calloc (a->u.array.len, sizeof *out->rlimits);
+  if (out->rlimits == NULL)
+    return hj_oom (c);
+  out->n_rlimits = a->u.array.len;
+  for (size_t i = 0; i < a->u.array.len; i++)
+    {
+      const hj_path *ep = HJ_IDX (ap, i);
+      yajl_val o = a->u.array.values[i];
+      hull_rlimit *rl = &out->rlimits[i];
+      if (hj_expect_object (c, ep, o) < 0)
+        return -1;
+      if (hj_get_string (c, ep, o, "type", true, &rl->type) < 0)
+        return -1;
+      rl->resource = spec_rlimit_from_name (rl->type);
+      if (rl->resource < 0)
+        return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", rl->type);
+      for (size_t j = 0; j < i; j++)
+        if (out->rlimits[j].resource == rl->resource)
+          return hj_fail (c, HJ_KEY (ep, "type"), "duplicate rlimit \"%s\"", rl->type);
+      /* hard < soft is left to setrlimit(2), which reports it. */
+      if (hj_get_u64 (c, ep, o, "soft", true, UINT64_MAX, &rl->soft) < 0
+          || hj_get_u64 (c, ep, o, "hard", true, UINT64_MAX, &rl->hard) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+static int
+parse_scheduler (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+{
+  static const char *const policies[] = {
+    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO",
+    "SCHED_IDLE", "SCHED_DEADLINE", NULL
+  };
+  const hj_path *p = HJ_KEY (pp, "scheduler");
+  yajl_val obj;
+  int r = hj_get_object (c, pp, proc, "scheduler", false, &obj);
+  if (r <= 0)
+    return r;
+  hull_scheduler *s = calloc (1, sizeof *s);
+  if (s == NULL)
+    return hj_oom (c);
+  out->scheduler = s;
+  if (hj_get_string (c, p, obj, "policy", true, &s->policy) < 0)
+    return -1;
+  if (!in_list (s->policy, policies))
+    return hj_fail (c, HJ_KEY (p, "policy"), "unknown scheduling policy \"%s\"", s->policy);
+  if (hj_get_opt_i64 (c, p, obj, "nice", INT32_MIN, INT32_MAX, &s->nice) < 0
+      || hj_get_opt_i64 (c, p, obj, "priority", INT32_MIN, INT32_MAX, &s->priority) < 0
+      || hj_get_strv (c, p, obj, "flags", false, &s->flags) < 0
+      || hj_get_opt_u64 (c, p, obj, "runtime", UINT64_MAX, &s->runtime) < 0
+      || hj_get_opt_u64 (c, p, obj, "deadline", UINT64_MAX, &s->deadline) < 0
+      || hj_get_opt_u64 (c, p, obj, "period", UINT64_MAX, &s->period) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_io_priority (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+{
+  static const char *const classes[] = {
+    "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL
+  };
+  const hj_path *p = HJ_KEY (pp, "ioPriority");
+  yajl_val obj;
+  int r = hj_get_object (c, pp, proc, "ioPriority", false, &obj);
+  if (r <= 0)
+    return r;
+  hull_io_priority *io = calloc (1, sizeof *io);
+  if (io == NULL)
+    return hj_oom (c);
+  out->io_priority = io;
+  if (hj_get_string (c, p, obj, "class", true, &io->class_) < 0)
+    return -1;
+  if (!in_list (io->class_, classes))
+    return hj_fail (c, HJ_KEY (p, "class"), "unknown I/O priority class \"%s\"", io->class_);
+  /* The kernel's per-class levels are 0 (highest) to 7. */
+  if (hj_get_i64 (c, p, obj, "priority", false, 0, 7, &io->priority) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_cpu_affinity (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+{
+  const hj_path *p = HJ_KEY (pp, "execCPUAffinity");
+  yajl_val obj;
+  int r = hj_get_object (c, pp, proc, "execCPUAffinity", false, &obj);
+  if (r <= 0)
+    return r;
+  hull_cpu_affinity *a = calloc (1, sizeof *a);
+  if (a == NULL)
+    return hj_oom (c);
+  out->exec_cpu_affinity = a;
+  if (hj_get_opt_string (c, p, obj, "initial", &a->initial) < 0
+      || hj_get_opt_string (c, p, obj, "final", &a->final) < 0)
+    return -1;
+  return 0;
+}
+
+int
+spec_parse_process (hj_ctx *c, const hj_path *p, yajl_val v, hull_process *out)
+{
+  if (hj_expect_object (c, p, v) < 0)
+    return -1;
+  if (hj_get_bool (c, p, v, "terminal", false, &out->terminal) < 0)
+    return -1;
+
+  yajl_val box;
+  int r = hj_get_object (c, p, v, "consoleSize", false, &box);
+  if (r < 0)
+    return -1;
+  if (r > 0)
+    {
+      const hj_path *bp = HJ_KEY (p, "consoleSize");
+      if (hj_get_u64 (c, bp, box, "height", true, UINT16_MAX, &out->console_height.v) < 0
+          || hj_get_u64 (c, bp, box, "width", true, UINT16_MAX, &out->console_width.v) < 0)
+        return -1;
+      out->console_height.set = out->console_width.set = true;
+    }
+
+  if (parse_user (c, p, v, &out->user) < 0)
+    return -1;
+
+  /* hull has nothing to run without args (commandLine is Windows-only). */
+  if (hj_get_strv (c, p, v, "args", true, &out->args) < 0)
+    return -1;
+  if (out->args.n == 0)
+    return hj_fail (c, HJ_KEY (p, "args"), "expected a non-empty array");
+  if (hj_get_opt_string (c, p, v, "commandLine", &out->command_line) < 0)
+    return -1;
+
+  if (hj_get_strv (c, p, v, "env", false, &out->env) < 0)
+    return -1;
+  if (out->env.v == NULL)
+    {
+      /* Always a valid vector so it can go straight to execve. */
+      out->env.v = calloc (1, sizeof *out->env.v);
+      if (out->env.v == NULL)
+        return hj_oom (c);
+    }
+
+  if (hj_get_string (c, p, v, "cwd", true, &out->cwd) < 0
+      || hj_check_absolute (c, HJ_KEY (p, "cwd"), out->cwd) < 0)
+    return -1;
+
+  if (parse_capabilities (c, p, v, out) < 0 || parse_rlimits (c, p, v, out) < 0)
+    return -1;
+  if (hj_get_bool (c, p, v, "noNewPrivileges", false, &out->no_new_privileges) < 0
+      || hj_get_opt_string (c, p, v, "apparmorProfile", &out->apparmor_profile) < 0
+      || hj_get_opt_i64 (c, p, v, "oomScoreAdj", -1000, 1000, &out->oom_score_adj) < 0
+      || hj_get_opt_string (c, p, v, "selinuxLabel", &out->selinux_label) < 0)
+    return -1;
+  if (parse_scheduler (c, p, v, out) < 0 || parse_io_priority (c, p, v, out) < 0
+      || parse_cpu_affinity (c, p, v, out) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,65 @@
+/* Cgroups behind one interface: v1, v2 and hybrid hosts.
+ * A hull_cgroup records the directories hull created for one container,
+ * so delete removes exactly those and never one it did not create. */
+#ifndef HULL_CGROUP_H
+#define HULL_CGROUP_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <hull/error.h>
+#include <hull/spec.h>
+
+typedef enum {
+  HULL_CGROUP_LAYOUT_V1,     /* only v1 hierarchies */
+  HULL_CGROUP_LAYOUT_V2,     /* cgroup2 at /sys/fs/cgroup */
+  HULL_CGROUP_LAYOUT_HYBRID, /* v1 controllers plus cgroup2 at /sys/fs/cgroup/unified */
+} hull_cgroup_layout;
+
+typedef struct {
+  char *controller;          /* "memory", "cpu,cpuacct", "name=systemd", "" for unified */
+  char *path;                /* absolute directory */
+  bool created;              /* hull made it (and so may remove it) */
+  char *top;                 /* topmost directory hull made on the way to path
+                              * (path itself or an ancestor); destroy removes
+                              * path..top, deepest first. NULL unless created. */
+} hull_cgroup_dir;
+
+typedef struct hull_cgroup {
+  hull_cgroup_layout layout;
+  hull_cgroup_dir *dirs;
+  size_t n_dirs;
+} hull_cgroup;
+
+/* Host layout, detected at run time from /sys/fs/cgroup's filesystem type. */
+int hull_cgroup_detect (hull_cgroup_layout *layout, hull_error *err);
+
+/* Computes the container's cgroup directories from linux.cgroupsPath
+ * (relative: under the caller's own cgroup, read from /proc/self/cgroup, per
+ * hierarchy; absolute: as given; missing: "hull/<id>" relative) and creates
+ * them. manager "disabled" yields an empty cgroup (no dirs). On failure
+ * nothing created is left behind. */
+int hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
+                         hull_cgroup **out, hull_error *err);
+
+/* An O_DIRECTORY fd on the v2 directory for clone3(CLONE_INTO_CGROUP), or -1
+ * when not pure v2 (the caller then uses hull_cgroup_enter). */
+int hull_cgroup_v2_fd (const hull_cgroup *cg);
+
+/* Moves pid into every directory (cgroup.procs). */
+int hull_cgroup_enter (const hull_cgroup *cg, pid_t pid, hull_error *err);
+
+/* Every pid in the container's cgroup (from the first directory that has
+ * cgroup.procs), malloc'd array. */
+int hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *err);
+
+/* Removes the directories hull created (deepest first, retrying briefly on
+ * EBUSY while the last processes exit). */
+int hull_cgroup_destroy (const hull_cgroup *cg, hull_error *err);
+
+/* Persistence inside state.json: an opaque JSON text and back. */
+char *hull_cgroup_to_json (const hull_cgroup *cg);
+int hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err);
+
+void hull_cgroup_free (hull_cgroup *cg);
+
+#endif

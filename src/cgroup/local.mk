@@ -1,0 +1,8 @@
+libhull_a_SOURCES += \
+	src/cgroup/cgroup.c \
+	src/cgroup/path.c \
+	src/cgroup/v1.c \
+	src/cgroup/v2.c
+noinst_HEADERS += \
+	include/hull/cgroup.h \
+	src/cgroup/internal.h

@@ -1,0 +1,33 @@
+#include "config.h"
+#include <hull/rootfs.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Setting a name in a shared (host or joined) uts namespace would rename
+   someone else's machine: refuse unless the container gets a new one. */
+static bool
+owns_uts_namespace (const hull_spec *spec)
+{
+  const hull_namespace *ns = hull_spec_namespace (spec, HULL_NS_UTS);
+  return ns != NULL && ns->path == NULL;
+}
+
+int
+hull_set_hostnames (const hull_spec *spec, hull_error *err)
+{
+  /* Empty means unset, as in runc. */
+  bool host = spec->hostname && *spec->hostname;
+  bool domain = spec->domainname && *spec->domainname;
+  if ((host || domain) && !owns_uts_namespace (spec))
+    return hull_fail (err, 0, "config.json: .%s: setting the %s requires a new uts namespace",
+                      host ? "hostname" : "domainname", host ? "hostname" : "domainname");
+
+  /* Privileged: sethostname(2) in the container's own uts namespace. */
+  if (host && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
+    return hull_fail_errno (err, "sethostname %s", spec->hostname);
+  /* Privileged: setdomainname(2), likewise. */
+  if (domain && setdomainname (spec->domainname, strlen (spec->domainname)) < 0)
+    return hull_fail_errno (err, "setdomainname %s", spec->domainname);
+  return 0;
+}

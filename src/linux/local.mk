@@ -1,0 +1,13 @@
+libhull_a_SOURCES += \
+	src/linux/devices.c \
+	src/linux/hostname.c \
+	src/linux/mounts.c \
+	src/linux/namespaces.c \
+	src/linux/pivot.c \
+	src/linux/rootfs.c \
+	src/linux/safe_path.c
+noinst_HEADERS += \
+	include/hull/rootfs.h \
+	src/linux/namespaces.h \
+	src/linux/rootfs_internal.h \
+	src/linux/safe_path.h

@@ -1,0 +1,123 @@
+#include "config.h"
+#include <hull/rootfs.h>
+#include <hull/cleanup.h>
+#include "linux/rootfs_internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+/* "/dev", "//dev/", "dev" all name the container's /dev. */
+static bool
+is_dev_path (const char *path)
+{
+  while (*path == '/')
+    path++;
+  if (strncmp (path, "dev", 3) != 0)
+    return false;
+  for (path += 3; *path == '/'; path++)
+    ;
+  return *path == '\0';
+}
+
+/* /dev bound from the host: its nodes are the host's, creating ours there
+   would write into the host's /dev (runc's needsSetupDev). */
+static bool
+dev_is_bound (const hull_spec *spec)
+{
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (spec->mounts[i].destination && is_dev_path (spec->mounts[i].destination)
+        && hull_mount_is_bind (&spec->mounts[i]))
+      return true;
+  return false;
+}
+
+static int
+remount_root_readonly (hull_error *err)
+{
+  /* Restate nosuid/nodev/noexec/atime: a bind remount drops what it does not
+     repeat, and flags locked by a user namespace cannot be dropped at all. */
+  unsigned long keep = hull_mount_statvfs_flags ("/");
+  /* Privileged: root.readonly, a per-mount flag of the new / only. */
+  if (mount (NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL) < 0)
+    return hull_fail_errno (err, "remount / read-only");
+  return 0;
+}
+
+/* Everything done through rootfd, before the process leaves the host's tree. */
+static int
+populate_rootfs (const hull_rootfs_opts *opts, hull_error *err)
+{
+  const hull_spec *spec = opts->spec;
+  cleanup_close int rootfd = open (opts->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (rootfd < 0)
+    return hull_fail_errno (err, "open %s", opts->rootfs);
+
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (hull_mount_entry (rootfd, opts, &spec->mounts[i], err) < 0)
+      return -1;
+
+  if (!dev_is_bound (spec) && hull_dev_setup (rootfd, opts, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
+{
+  const hull_spec *spec = opts->spec;
+  const char *rootfs = opts->rootfs;
+  if (rootfs == NULL || rootfs[0] != '/')
+    return hull_fail (err, EINVAL, "root.path %s: expected an absolute path",
+                      rootfs ? rootfs : "(null)");
+  /* Everything below would otherwise rewrite the host's mount table. */
+  if (hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
+    return hull_fail (err, 0, "config.json: .linux.namespaces: setting up the root "
+                      "filesystem requires a mount namespace");
+
+  long prop = -1;
+  if (spec->linux_ && spec->linux_->rootfs_propagation)
+    {
+      prop = hull_propagation_flags (spec->linux_->rootfs_propagation);
+      if (prop < 0)
+        return hull_fail (err, 0, "config.json: .linux.rootfsPropagation: unknown value \"%s\"",
+                          spec->linux_->rootfs_propagation);
+    }
+
+  /* 1. Cut propagation towards the caller first: rslave (runc's default)
+     still receives the host's later mounts; private when asked for. After
+     this nothing is shared, which also satisfies pivot_root's rule that
+     neither the new root's parent nor the old root may be shared, so the
+     rootfs's parent mount never needs a separate MS_PRIVATE. */
+  unsigned long first = MS_REC | (prop >= 0 && (prop & MS_PRIVATE) ? MS_PRIVATE : MS_SLAVE);
+  /* Privileged: our copy of the host's mount tree must not leak mounts back. */
+  if (mount (NULL, "/", NULL, first, NULL) < 0)
+    return hull_fail_errno (err, "make / %s", (first & MS_PRIVATE) ? "rprivate" : "rslave");
+
+  /* 2. pivot_root needs the rootfs to be a mount point; a recursive self
+     bind also carries any mounts the caller prepared (an overlay root). */
+  /* Privileged: bind the rootfs onto itself. */
+  if (mount (rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return hull_fail_errno (err, "bind mount %s on itself", rootfs);
+
+  /* 3. spec mounts in order, 4. /dev nodes and links. */
+  if (populate_rootfs (opts, err) < 0)
+    return -1;
+
+  /* 5. Enter it. */
+  int r = opts->no_pivot ? hull_move_root (rootfs, err) : hull_pivot_root (rootfs, err);
+  if (r < 0)
+    return -1;
+
+  /* 6. The requested propagation, on the new / (doing it before the pivot
+     would have applied it to the host's root mount). */
+  /* Privileged: linux.rootfsPropagation. */
+  if (prop >= 0 && mount (NULL, "/", NULL, (unsigned long) prop, NULL) < 0)
+    return hull_fail_errno (err, "set propagation of / to %s", spec->linux_->rootfs_propagation);
+
+  /* 7. Read-only root last: the steps above write into it. */
+  if (spec->root.readonly && remount_root_readonly (err) < 0)
+    return -1;
+  return 0;
+}

@@ -1,0 +1,12 @@
+#ifndef HULL_PROCESS_EXEC_H
+#define HULL_PROCESS_EXEC_H
+
+#include <hull/error.h>
+#include <hull/spec.h>
+
+/* Finds the program to execve: args[0] as a path, or looked up in the PATH
+ * of the process's environment (the container's, not ours), as runc does.
+ * *exe points into static storage. */
+int hull_exec_resolve (const char *arg0, const hull_strv *env, const char **exe, hull_error *err);
+
+#endif

@@ -1,0 +1,26 @@
+/* The container's init process: everything between clone3 and execve. */
+#ifndef HULL_PROCESS_INIT_H
+#define HULL_PROCESS_INIT_H
+
+#include <stdbool.h>
+#include <hull/spec.h>
+#include "linux/namespaces.h"
+
+typedef struct {
+  const hull_spec *spec;
+  const char *rootfs;        /* absolute */
+  const char *bundle;        /* absolute */
+  bool no_pivot;
+  bool no_new_keyring;
+  bool cgroupns_late;        /* unshare the cgroup namespace after joining the cgroup */
+  int preserve_fds;
+  int sync_fd;               /* init's end of the sync channel */
+  int fifo_fd;               /* read end of exec.fifo: start writes one byte */
+  int *ns_fds;               /* [HULL_NS_COUNT] namespaces to join by path */
+} hull_init_args;
+
+/* Runs in the child right after clone3. Only returns on failure, after
+ * sending the error to the parent; the caller then _exit()s. */
+void hull_init_main (const hull_init_args *args);
+
+#endif

@@ -1,0 +1,10 @@
+libhull_a_SOURCES += \
+	src/process/exec.c \
+	src/process/init.c \
+	src/process/spawn.c \
+	src/process/sync.c
+noinst_HEADERS += \
+	src/process/exec.h \
+	src/process/init.h \
+	src/process/spawn.h \
+	src/process/sync.h

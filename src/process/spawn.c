@@ -1,0 +1,109 @@
+#include "config.h"
+#include "process/spawn.h"
+#include "process/sync.h"
+#include "linux/namespaces.h"
+#include <hull/cleanup.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+static pid_t
+clone3_fork (struct clone_args *ca)
+{
+  return (pid_t) syscall (SYS_clone3, ca, sizeof *ca);
+}
+
+static void
+kill_and_reap (pid_t pid)
+{
+  kill (pid, SIGKILL);
+  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+static int
+parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int sync_fd,
+             hull_error *err)
+{
+  if (hull_ns_new_userns (args->spec) && hull_ns_write_id_maps (pid, args->spec, err) < 0)
+    return -1;
+  if (hull_cgroup_v2_fd (cg) < 0 && hull_cgroup_enter (cg, pid, err) < 0)
+    return -1;
+  if (hull_sync_send (sync_fd, HULL_SYNC_GO, NULL, err) < 0)
+    return -1;
+  return hull_sync_wait (sync_fd, HULL_SYNC_READY, "the container's init", err);
+}
+
+int
+hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hull_error *err)
+{
+  int fds[2];
+  int ns_fds[HULL_NS_COUNT];
+  cleanup_close int saved_pidns = -1;
+  int cgroup_fd = hull_cgroup_v2_fd (cg);
+
+  if (hull_ns_open_paths (args->spec, ns_fds, err) < 0)
+    return -1;
+  if (hull_sync_pair (fds, err) < 0)
+    {
+      hull_ns_close_paths (ns_fds);
+      return -1;
+    }
+  cleanup_close int parent_fd = fds[0];
+  cleanup_close int child_fd = fds[1];
+
+  /* Joining a pid namespace only affects children: switch pid_for_children
+   * around clone3 and back. */
+  if (ns_fds[HULL_NS_PID] >= 0
+      && hull_ns_enter_pid_for_children (ns_fds[HULL_NS_PID], &saved_pidns, err) < 0)
+    {
+      hull_ns_close_paths (ns_fds);
+      return -1;
+    }
+
+  struct clone_args ca;
+  memset (&ca, 0, sizeof ca);
+  ca.flags = hull_ns_clone_flags (args->spec, cgroup_fd >= 0);
+  ca.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (uint64_t) cgroup_fd;
+    }
+  args->cgroupns_late = hull_ns_cgroupns_late (args->spec, cgroup_fd >= 0);
+  args->sync_fd = child_fd;
+  args->ns_fds = ns_fds;
+
+  pid_t pid = clone3_fork (&ca);
+  if (pid == 0)
+    {
+      close (parent_fd);
+      hull_init_main (args);
+      _exit (1);
+    }
+  int clone_errno = errno;
+  if (saved_pidns >= 0 && setns (saved_pidns, CLONE_NEWPID) < 0 && pid > 0)
+    {
+      hull_fail_errno (err, "setns back to our pid namespace");
+      kill_and_reap (pid);
+      hull_ns_close_paths (ns_fds);
+      return -1;
+    }
+  hull_ns_close_paths (ns_fds);
+  if (pid < 0)
+    return hull_fail (err, clone_errno, "clone3");
+
+  hull_closep (&child_fd);
+  if (parent_side (args, cg, pid, parent_fd, err) < 0)
+    {
+      kill_and_reap (pid);
+      return -1;
+    }
+  *out_pid = pid;
+  return 0;
+}

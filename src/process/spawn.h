@@ -1,0 +1,16 @@
+/* The runtime's side of creating the container's init. */
+#ifndef HULL_PROCESS_SPAWN_H
+#define HULL_PROCESS_SPAWN_H
+
+#include <sys/types.h>
+#include <hull/cgroup.h>
+#include <hull/error.h>
+#include "process/init.h"
+
+/* clone3()s init with all new namespaces at once (into its cgroup directly
+ * on cgroup v2), writes its id maps, moves it into its cgroups on v1, and
+ * waits until it is ready to exec. On failure the child is killed and
+ * reaped. args->sync_fd and ns_fds are filled in here. */
+int hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *pid, hull_error *err);
+
+#endif

@@ -1,0 +1,30 @@
+/* The one channel between the runtime and the container's init: a
+ * SOCK_SEQPACKET socketpair, so each message arrives whole or not at all. */
+#ifndef HULL_PROCESS_SYNC_H
+#define HULL_PROCESS_SYNC_H
+
+#include <stdint.h>
+#include <hull/error.h>
+
+typedef enum {
+  HULL_SYNC_GO = 1,    /* parent -> init: id maps written, cgroups joined */
+  HULL_SYNC_READY,     /* init -> parent: set up, waiting on exec.fifo */
+  HULL_SYNC_ERROR,     /* init -> parent: setup failed, message attached */
+} hull_sync_type;
+
+typedef struct {
+  uint32_t type;
+  int32_t errnum;
+  char msg[HULL_ERROR_MSG_MAX];
+} hull_sync_msg;
+
+/* fds[0] for the parent, fds[1] for init; both close-on-exec. */
+int hull_sync_pair (int fds[2], hull_error *err);
+
+int hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_error *err);
+
+/* Waits for a message of type `want`. An ERROR message is turned into *err
+ * (returns -1); EOF means the peer died: returns -1 with "peer" in the text. */
+int hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *err);
+
+#endif

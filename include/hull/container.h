@@ -1,0 +1,108 @@
+/* Container lifecycle: the operations the CLI commands map onto. */
+#ifndef HULL_CONTAINER_H
+#define HULL_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <hull/error.h>
+#include <hull/spec.h>
+
+typedef enum {
+  HULL_STATUS_CREATING,
+  HULL_STATUS_CREATED,
+  HULL_STATUS_RUNNING,
+  HULL_STATUS_PAUSED,
+  HULL_STATUS_STOPPED,
+} hull_status;
+
+const char *hull_status_name (hull_status status);
+
+/* Global options every command sees. */
+typedef struct {
+  const char *root;          /* state root, default /run/hull */
+  const char *cgroup_manager; /* "cgroupfs" (default) or "disabled"; "systemd" rejected */
+  bool systemd_cgroup;
+  bool debug;
+} hull_context;
+
+typedef struct {
+  const char *id;
+  const char *bundle;        /* NULL = cwd */
+  const char *pid_file;
+  const char *console_socket;
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  bool detach;               /* run only */
+} hull_create_opts;
+
+/* create: leaves the container process waiting before execve. */
+int hull_container_create (const hull_context *ctx, const hull_create_opts *opts, hull_error *err);
+
+/* run: create + start. In the foreground, *exit_status is the container's
+ * status (or 128+signal); with opts->detach it is 0. */
+int hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *exit_status,
+                        hull_error *err);
+
+/* start: releases a created container into execve. */
+int hull_container_start (const hull_context *ctx, const char *id, hull_error *err);
+
+int hull_container_kill (const hull_context *ctx, const char *id, int signum, bool all, hull_error *err);
+
+int hull_container_delete (const hull_context *ctx, const char *id, bool force, hull_error *err);
+
+/* ---- persisted state (src/container/state.c) ---- */
+
+typedef struct hull_state {
+  char *oci_version;
+  char *id;
+  hull_status status;        /* computed at load time from the process */
+  pid_t pid;                 /* host pid of the container's init, 0 if never started */
+  unsigned long long pid_start_time; /* /proc/PID/stat starttime: detects pid reuse */
+  char *bundle;              /* absolute */
+  char *rootfs;              /* absolute */
+  char *created;             /* RFC 3339 with nanoseconds, UTC */
+  char *owner;               /* "" unless rootless */
+  hull_kvmap annotations;
+  char *cgroup_json;         /* opaque cgroup record (hull_cgroup_to_json), may be NULL */
+  bool own_pid_ns;           /* the container has its own pid namespace */
+} hull_state;
+
+/* Validates a container ID: 1..1024 chars of [A-Za-z0-9_.+-] (like runc), not "." or "..". */
+int hull_id_validate (const char *id, hull_error *err);
+
+/* <root>/<id>, malloc'd. */
+char *hull_state_dir (const hull_context *ctx, const char *id);
+
+/* Creates <root>/<id> exclusively and locks it: a second create of the same
+ * ID fails with "container with id exists: ID". Returns a locked dirfd. */
+int hull_state_dir_create (const hull_context *ctx, const char *id, hull_error *err);
+
+/* Opens and locks <root>/<id> (flock LOCK_EX); "container does not exist" if missing. */
+int hull_state_dir_lock (const hull_context *ctx, const char *id, hull_error *err);
+
+/* Reads <dirfd>/state.json and computes the live status. */
+int hull_state_load (int dirfd, const char *id, hull_state **out, hull_error *err);
+
+/* Writes <dirfd>/state.json atomically. */
+int hull_state_save (int dirfd, const hull_state *st, hull_error *err);
+
+/* OCI state JSON as `hull state` prints it (malloc'd). */
+char *hull_state_to_oci_json (const hull_state *st);
+
+void hull_state_free (hull_state *st);
+
+/* Live status of a recorded process: created (exec.fifo present), running, stopped. */
+hull_status hull_state_status (int dirfd, const hull_state *st);
+
+/* Reads field 22 of /proc/PID/stat; 0 if the process is gone. Also reports
+ * whether it is a zombie. */
+unsigned long long hull_proc_start_time (pid_t pid, bool *zombie);
+
+/* Removes <root>/<id> (and its contents). */
+int hull_state_dir_remove (const hull_context *ctx, const char *id, hull_error *err);
+
+/* Current time as RFC 3339 with nanoseconds, malloc'd. */
+char *hull_now_rfc3339 (void);
+
+#endif

@@ -1,0 +1,33 @@
+/* Pieces shared by the lifecycle operations. */
+#ifndef HULL_CONTAINER_INTERNAL_H
+#define HULL_CONTAINER_INTERNAL_H
+
+#include <sys/types.h>
+#include <hull/cgroup.h>
+#include <hull/container.h>
+
+/* In the state dir: init reads one byte from it before execve; its presence
+ * also marks the container as "created". */
+#define HULL_EXEC_FIFO "exec.fifo"
+
+/* Checks of the spec against what this host and runtime can do, made
+ * before anything is created. */
+int hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_error *err);
+
+/* Lets a created container's init execve (start's core): writes to
+ * exec.fifo and removes it. */
+int hull_release_init (int dirfd, hull_error *err);
+
+/* SIGKILL + waitpid for an init that is still our child. */
+void hull_reap_init (pid_t pid);
+
+/* Foreground run: block the signals to forward, then wait for the
+ * container, forwarding them; returns the exit status or 128+signal. */
+void hull_signals_block (void);
+int hull_wait_forwarding_signals (pid_t pid);
+
+/* Removes a stopped container's cgroup and state dir. */
+int hull_cleanup_stopped (const hull_context *ctx, const char *id, int dirfd,
+                          const hull_cgroup *cg, hull_error *err);
+
+#endif

@@ -1,0 +1,57 @@
+/* Checks that need the whole spec (or the host), made before any side effect. */
+#include "config.h"
+#include "container/internal.h"
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool
+creates (const hull_spec *spec, hull_ns_type type)
+{
+  const hull_namespace *ns = hull_spec_namespace (spec, type);
+  return ns && ns->path == NULL;
+}
+
+static int
+check_cgroup_manager (const hull_context *ctx, hull_error *err)
+{
+  struct stat st;
+  bool systemd = ctx->systemd_cgroup
+                 || (ctx->cgroup_manager && strcmp (ctx->cgroup_manager, "systemd") == 0);
+  if (systemd && stat ("/run/systemd/system", &st) < 0)
+    return hull_fail (err, 0,
+                      "systemd cgroup manager requested but systemd is not running "
+                      "(PID 1 is not systemd); use --cgroup-manager=cgroupfs");
+  return 0;
+}
+
+int
+hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_error *err)
+{
+  if (spec->process == NULL)
+    return hull_fail (err, 0, "config.json: .process: required field missing");
+  if (check_cgroup_manager (ctx, err) < 0)
+    return -1;
+  if (hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
+    return hull_fail (err, 0, "config.json: .linux.namespaces: a mount namespace is required");
+  if (spec->hostname && spec->hostname[0] && !creates (spec, HULL_NS_UTS))
+    return hull_fail (err, 0,
+                      "config.json: .hostname: setting the hostname requires a new uts namespace");
+  if (spec->domainname && spec->domainname[0] && !creates (spec, HULL_NS_UTS))
+    return hull_fail (err, 0,
+                      "config.json: .domainname: setting the domainname requires a new uts "
+                      "namespace");
+  const hull_linux *l = spec->linux_;
+  if (creates (spec, HULL_NS_USER) && (l->n_uid_mappings == 0 || l->n_gid_mappings == 0))
+    return hull_fail (err, 0,
+                      "config.json: .linux.uidMappings: a new user namespace needs uidMappings "
+                      "and gidMappings");
+  if (!creates (spec, HULL_NS_USER) && l && (l->n_uid_mappings || l->n_gid_mappings))
+    return hull_fail (err, 0,
+                      "config.json: .linux.uidMappings: mappings given without a new user "
+                      "namespace");
+  if (l && (l->time_monotonic.set || l->time_boottime.set) && !creates (spec, HULL_NS_TIME))
+    return hull_fail (err, 0,
+                      "config.json: .linux.timeOffsets: offsets need a new time namespace");
+  return 0;
+}

@@ -1,0 +1,6 @@
+# Unit tests: plain C programs printing TAP, linked against libhull.a.
+check_PROGRAMS += tests/unit/spec_test
+tests_unit_spec_test_SOURCES = tests/unit/spec_test.c tests/unit/spec_test_cases.h
+tests_unit_spec_test_LDADD = libhull.a $(HULL_LIBS)
+TESTS += tests/unit/spec_test
+include $(srcdir)/tests/unit/cgroup.mk

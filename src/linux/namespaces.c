@@ -7,6 +7,8 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
 #include <linux/sched.h>
 
 static const int clone_flag[HULL_NS_COUNT] = {
@@ -83,6 +85,22 @@ hull_ns_open_paths (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *e
                             ns->path);
         }
       fds[ns->type] = fd;
+      int actual = ioctl (fd, NS_GET_NSTYPE);
+      if (actual != clone_flag[ns->type])
+        {
+          const char *what = NULL;
+          for (int t = 0; t < HULL_NS_COUNT && actual >= 0; t++)
+            if (clone_flag[t] == actual)
+              what = hull_ns_type_name (t);
+          hull_ns_close_paths (fds);
+          if (what == NULL)
+            return hull_fail (err, 0, "config.json: .linux.namespaces[%zu].path: %s is not a namespace",
+                              i, ns->path);
+          return hull_fail (err, 0,
+                            "config.json: .linux.namespaces[%zu].path: %s is a %s namespace, not "
+                            "a %s one",
+                            i, ns->path, what, hull_ns_type_name (ns->type));
+        }
     }
   return 0;
 }

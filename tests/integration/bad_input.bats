@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# Bad config.json input: `create` fails with one clear line naming the JSON
+# path, and leaves nothing behind (no state dir, cgroup, mount or process).
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() { hull_setup; }
+teardown() { hull_teardown; }
+
+# create_fails SUBSTRING: `create` of a fresh ID must fail; in hull, stderr
+# is one line, "hull: config.json: ..." when SUBSTRING is a JSON path (it
+# starts with "."), and contains SUBSTRING. Then nothing may be left.
+create_fails() {
+  local id
+  id=$(new_id)
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  assert_failure
+  if ! is_runc; then
+    if [[ $1 == .* ]]; then
+      [[ $stderr == "hull: config.json: "* ]] || { show_run; fail "expected 'hull: config.json: ...'"; }
+    fi
+    assert_hull_error "$1"
+  fi
+  assert_nothing_left "$id"
+}
+
+# expect_bad_config JQ-FILTER SUBSTRING
+expect_bad_config() {
+  cfg "$1"
+  create_fails "$2"
+}
+
+# Index the next namespace appended to .linux.namespaces gets.
+next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
+
+@test "malformed JSON" {
+  printf '{"ociVersion": "1.0.2", "process": ' >"$BUNDLE/config.json"
+  create_fails "hull: config.json"
+}
+
+@test "config.json missing from the bundle" {
+  rm "$BUNDLE/config.json"
+  create_fails "config.json"
+}
+
+@test "missing ociVersion" {
+  hull_only "runc does not check ociVersion"
+  expect_bad_config 'del(.ociVersion)' ".ociVersion"
+}
+
+@test "ociVersion 2.0.0 (unsupported major)" {
+  hull_only "runc does not check ociVersion"
+  expect_bad_config '.ociVersion = "2.0.0"' ".ociVersion"
+}
+
+@test ".process.args[0] a number: 'expected a string'" {
+  expect_bad_config '.process.args = [1]' "config.json: .process.args[0]: expected a string"
+}
+
+@test "missing .process" {
+  expect_bad_config 'del(.process)' ".process"
+}
+
+@test "missing .root.path" {
+  expect_bad_config 'del(.root.path)' ".root.path"
+}
+
+@test "root.path that does not exist" {
+  expect_bad_config '.root.path = "no-such-rootfs"' ".root.path"
+}
+
+@test "unknown namespace type 'foo'" {
+  local n
+  n=$(next_ns)
+  expect_bad_config '.linux.namespaces += [{"type": "foo"}]' \
+    ".linux.namespaces[$n].type: unknown namespace \"foo\""
+}
+
+@test "duplicate namespaces" {
+  local n
+  n=$(next_ns)
+  expect_bad_config '.linux.namespaces += [{"type": "network"}]' ".linux.namespaces[$n]"
+}
+
+@test "relative mount destination" {
+  hull_only "runc 1.1 accepts relative destinations"
+  local n
+  n=$(jq '.mounts | length' "$BUNDLE/config.json")
+  expect_bad_config '.mounts += [{"destination": "relative/dir", "type": "tmpfs", "source": "tmpfs"}]' \
+    ".mounts[$n].destination"
+}
+
+@test "relative namespace path" {
+  local n
+  n=$(jq '.linux.namespaces | map(.type) | index("network")' "$BUNDLE/config.json")
+  expect_bad_config '.linux.namespaces |= map(if .type == "network" then .path = "proc/1/ns/net" else . end)' \
+    ".linux.namespaces[$n].path"
+}
+
+@test "namespace path that does not exist" {
+  local n
+  n=$(jq '.linux.namespaces | map(.type) | index("network")' "$BUNDLE/config.json")
+  expect_bad_config '.linux.namespaces |= map(if .type == "network" then .path = "/no/such/netns" else . end)' \
+    ".linux.namespaces[$n].path"
+}
+
+@test "namespace path of the wrong type" {
+  local n
+  n=$(jq '.linux.namespaces | map(.type) | index("network")' "$BUNDLE/config.json")
+  expect_bad_config '.linux.namespaces |= map(if .type == "network" then .path = "/proc/self/ns/uts" else . end)' \
+    ".linux.namespaces[$n].path"
+}
+
+@test "bad rlimit name" {
+  expect_bad_config '.process.rlimits = [{"type": "RLIMIT_NOPE", "hard": 1, "soft": 1}]' \
+    ".process.rlimits[0].type"
+}
+
+@test "bad device type" {
+  expect_bad_config '.linux.devices = [{"path": "/dev/x", "type": "q", "major": 1, "minor": 3}]' \
+    ".linux.devices[0].type"
+}
+
+@test "executable not found: 'executable file not found'" {
+  expect_bad_config '.process.args = ["no-such-program"]' "executable file not found"
+}
+
+@test "hostname without a uts namespace" {
+  del_ns uts
+  expect_bad_config '.hostname = "h"' ".hostname"
+}
+
+@test "uid mappings without a user namespace" {
+  hull_only "runc 1.1 ignores them"
+  expect_bad_config '.linux.uidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]
+                     | .linux.gidMappings = [{"containerID": 0, "hostID": 1000, "size": 1}]' \
+    ".linux.uidMappings"
+}

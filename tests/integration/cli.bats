@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# The command line: version, help, spec, features, logging, global options.
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() { hull_setup; }
+teardown() { hull_teardown; }
+
+@test "--version prints 'hull version X.Y.Z' then a 'spec: 1.3.0' line" {
+  hull_only "version text"
+  run --separate-stderr "$HULL" --version
+  assert_success
+  [[ ${lines[0]} =~ ^hull\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]] || { show_run; fail "first line"; }
+  printf '%s\n' "${lines[@]}" | grep -qx 'spec: 1.3.0' || { show_run; fail "no 'spec: 1.3.0' line"; }
+}
+
+@test "-v is the same as --version" {
+  run --separate-stderr "$HULL" --version
+  assert_success
+  local long=$output
+  run --separate-stderr "$HULL" -v
+  assert_success
+  assert_output "$long"
+}
+
+@test "--help exits 0 and names the commands" {
+  run --separate-stderr "$HULL" --help
+  assert_success
+  local c
+  for c in create start state kill delete list run spec features; do
+    [[ $output == *"$c"* ]] || { show_run; fail "--help does not mention $c"; }
+  done
+}
+
+@test "each command's --help exits 0 and prints its usage" {
+  local c
+  for c in create start state kill delete list run spec features; do
+    run --separate-stderr "$HULL" "$c" --help
+    [ "$status" -eq 0 ] || { show_run; fail "$c --help failed"; }
+    [[ $output == *"$c"* ]] || { show_run; fail "$c --help does not name the command"; }
+  done
+}
+
+@test "an unknown command fails" {
+  run --separate-stderr "$HULL" no-such-command
+  assert_failure
+  if ! is_runc; then
+    assert_stderr_contains "no-such-command"
+  fi
+}
+
+@test "spec writes a config.json that run runs" {
+  local b=$T/specbundle
+  mkdir -p "$b"
+  cp -a "$BUNDLE/rootfs" "$b/rootfs"
+  run --separate-stderr bash -c 'cd "$1" && "$2" spec' _ "$b" "$HULL"
+  assert_success
+  jq -e . "$b/config.json" >/dev/null
+  # The only edit: no terminal (the default `sh` then reads EOF and exits 0).
+  jq '.process.terminal = false' "$b/config.json" >"$b/c" && mv "$b/c" "$b/config.json"
+  local id
+  id=$(new_id)
+  run --separate-stderr hull_cmd run --bundle "$b" "$id" </dev/null
+  assert_success
+}
+
+@test "spec refuses to overwrite an existing config.json" {
+  local b=$T/specbundle
+  mkdir -p "$b"
+  echo '{"keep":"me"}' >"$b/config.json"
+  run --separate-stderr bash -c 'cd "$1" && "$2" spec' _ "$b" "$HULL"
+  assert_failure
+  [ "$(jq -r .keep "$b/config.json")" = me ] || fail "config.json was overwritten"
+}
+
+@test "spec --bundle writes into the given directory" {
+  local b=$T/specbundle
+  mkdir -p "$b"
+  run --separate-stderr "$HULL" spec --bundle "$b"
+  assert_success
+  jq -e .ociVersion "$b/config.json" >/dev/null
+}
+
+@test "spec --rootless has a user namespace and uid/gid mappings" {
+  local b=$T/specbundle
+  mkdir -p "$b"
+  run --separate-stderr bash -c 'cd "$1" && "$2" spec --rootless' _ "$b" "$HULL"
+  assert_success
+  jq -e '[.linux.namespaces[].type] | index("user") != null' "$b/config.json" >/dev/null ||
+    fail "no user namespace: $(jq -c .linux.namespaces "$b/config.json")"
+  jq -e '(.linux.uidMappings | length) > 0 and (.linux.gidMappings | length) > 0' \
+    "$b/config.json" >/dev/null || fail "no mappings"
+  jq -e '.linux.uidMappings[0] | has("containerID") and has("hostID") and has("size")' \
+    "$b/config.json" >/dev/null || fail "malformed uidMappings"
+}
+
+@test "features is valid JSON with ociVersionMin and ociVersionMax" {
+  run --separate-stderr "$HULL" features
+  assert_success
+  jq -e '.ociVersionMin | type == "string"' <<<"$output" >/dev/null || fail "ociVersionMin"
+  jq -e '.ociVersionMax | type == "string"' <<<"$output" >/dev/null || fail "ociVersionMax"
+}
+
+@test "features lists all 8 namespace types" {
+  hull_only "runc 1.1 has no time namespace"
+  run --separate-stderr "$HULL" features
+  assert_success
+  local ns
+  for ns in cgroup ipc mount network pid time user uts; do
+    jq -e --arg n "$ns" '.linux.namespaces | index($n) != null' <<<"$output" >/dev/null ||
+      fail "features: namespace $ns missing: $(jq -c .linux.namespaces <<<"$output")"
+  done
+}
+
+@test "features reports ociVersionMax 1.3.0" {
+  hull_only "spec version"
+  run --separate-stderr "$HULL" features
+  assert_success
+  [ "$(jq -r .ociVersionMax <<<"$output")" = 1.3.0 ]
+}
+
+@test "--log FILE --log-format json writes a JSON error line for a failing command" {
+  local log=$T/log.json
+  run --separate-stderr hull_cmd --log "$log" --log-format json state "$TAG-missing"
+  assert_hull_error "container does not exist"
+  [ -s "$log" ] || fail "log file is empty"
+  local line
+  line=$(grep '"level":"error"' "$log" | tail -n1)
+  [ -n "$line" ] || fail "no error line in $(cat "$log")"
+  jq -e '.level == "error" and (.msg | test("container does not exist")) and (.time | type == "string")' \
+    <<<"$line" >/dev/null || fail "bad log line: $line"
+}
+
+@test "a failing command prints 'hull: container does not exist' on stderr" {
+  run --separate-stderr hull_cmd state "$TAG-missing"
+  assert_hull_error "container does not exist"
+  is_runc || [ "$stderr" = "hull: container does not exist" ] || { show_run; fail "exact text"; }
+}
+
+@test "--systemd-cgroup create fails clearly and leaves nothing behind" {
+  local id
+  id=$(new_id)
+  set_sh 'sleep 1000'
+  run_files hull_cmd --systemd-cgroup create --bundle "$BUNDLE" "$id"
+  assert_failure
+  assert_stderr_contains "systemd"
+  if ! is_runc; then
+    assert_hull_error "systemd"
+  fi
+  assert_nothing_left "$id"
+}

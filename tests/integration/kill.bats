@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# `kill`: signal names and numbers, the default, --all, errors.
+# The container's init is PID 1 of its pid namespace: it only receives the
+# signals it has a handler for, so the tests trap them in sh.
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() { hull_setup; }
+teardown() { hull_teardown; }
+
+# trapper ID SIGNAL: a running container whose init writes "got" to
+# /tmp/sig when SIGNAL arrives (and keeps running).
+trapper() {
+  start_sleeper "$1" "trap 'echo got > /tmp/sig' $2; : > /tmp/$1.up; while :; do sleep 0.1; done"
+}
+
+sig_file() { echo "$BUNDLE/rootfs/tmp/sig"; }
+
+@test "kill without a signal sends SIGTERM" {
+  local id
+  id=$(new_id)
+  trapper "$id" TERM
+  hull_cmd kill "$id"
+  wait_for_file "$(sig_file)"
+  [ "$(cat "$(sig_file)")" = got ]
+}
+
+@test "kill accepts a signal name without SIG (USR1)" {
+  local id
+  id=$(new_id)
+  trapper "$id" USR1
+  hull_cmd kill "$id" USR1
+  wait_for_file "$(sig_file)"
+  [ "$(ctr_status "$id")" = running ]
+}
+
+@test "kill accepts a signal name with SIG (SIGUSR1)" {
+  local id
+  id=$(new_id)
+  trapper "$id" USR1
+  hull_cmd kill "$id" SIGUSR1
+  wait_for_file "$(sig_file)"
+  [ "$(ctr_status "$id")" = running ]
+}
+
+@test "kill accepts a signal number (10 = SIGUSR1)" {
+  local id
+  id=$(new_id)
+  trapper "$id" USR1
+  hull_cmd kill "$id" 10
+  wait_for_file "$(sig_file)"
+  [ "$(ctr_status "$id")" = running ]
+}
+
+@test "kill 9 stops the container" {
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  hull_cmd kill "$id" 9
+  wait_for_status "$id" stopped
+}
+
+@test "kill with an unknown signal name fails and leaves the container running" {
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  run --separate-stderr hull_cmd kill "$id" NOSUCHSIG
+  assert_failure
+  if ! is_runc; then assert_hull_error "NOSUCHSIG"; fi
+  [ "$(ctr_status "$id")" = running ]
+}
+
+@test "kill --all signals every process in the container, not only init" {
+  local id
+  id=$(new_id)
+  container_script child.sh <<'EOF'
+#!/bin/sh
+trap 'echo got > /tmp/child-sig' USR1
+: > /tmp/child.up
+while :; do sleep 0.1; done
+EOF
+  start_sleeper "$id" "trap 'echo got > /tmp/sig' USR1; /child.sh & : > /tmp/$id.up; while :; do sleep 0.1; done"
+  wait_for_file "$BUNDLE/rootfs/tmp/child.up"
+  run --separate-stderr hull_cmd kill --all "$id" USR1
+  assert_success
+  wait_for_file "$BUNDLE/rootfs/tmp/child-sig"
+}
+
+@test "kill without --all does not signal the other processes" {
+  local id
+  id=$(new_id)
+  container_script child.sh <<'EOF'
+#!/bin/sh
+trap 'echo got > /tmp/child-sig' USR1
+: > /tmp/child.up
+while :; do sleep 0.1; done
+EOF
+  start_sleeper "$id" "trap 'echo got > /tmp/sig' USR1; /child.sh & : > /tmp/$id.up; while :; do sleep 0.1; done"
+  wait_for_file "$BUNDLE/rootfs/tmp/child.up"
+  hull_cmd kill "$id" USR1
+  wait_for_file "$(sig_file)"
+  [ ! -e "$BUNDLE/rootfs/tmp/child-sig" ] || fail "the child got the signal"
+}
+
+@test "kill --all KILL stops the container and all its processes" {
+  local id pid child
+  id=$(new_id)
+  start_sleeper "$id" "sleep 1000 & : > /tmp/$id.up; wait"
+  pid=$(ctr_pid "$id")
+  child=$(cat "/proc/$pid/task/$pid/children")
+  [ -n "$child" ] || fail "no child of $pid"
+  hull_cmd kill --all "$id" KILL
+  wait_for_status "$id" stopped
+  wait_gone $child || fail "child $child survived"
+}
+
+@test "kill of a missing container fails with 'container does not exist'" {
+  run --separate-stderr hull_cmd kill "$TAG-missing" KILL
+  assert_hull_error "container does not exist"
+  assert_stderr_contains "container does not exist"
+}
+
+@test "kill of a stopped container fails with 'container not running'" {
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  hull_cmd kill "$id" KILL
+  wait_for_status "$id" stopped
+  run --separate-stderr hull_cmd kill "$id" KILL
+  assert_hull_error "container not running"
+  assert_stderr_contains "container not running"
+}
+
+@test "kill of a created container delivers the signal and stops it" {
+  local id
+  id=$(new_id)
+  set_sh "exec sleep 1000"
+  create_ctr "$id"
+  hull_cmd kill "$id" KILL
+  wait_for_status "$id" stopped
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# config.json mounts: binds, tmpfs options, special filesystems, order,
+# destination creation, symlink escapes, overlay.
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() { hull_setup; }
+teardown() { hull_teardown; }
+
+# mount_json DEST TYPE SOURCE OPTION...: one mounts[] entry.
+mount_json() {
+  local d=$1 t=$2 s=$3
+  shift 3
+  jq -nc --arg d "$d" --arg t "$t" --arg s "$s" '{destination: $d, type: $t, source: $s, options: $ARGS.positional}' --args -- "$@"
+}
+
+# fstype_inside PATH: prints the fs type of the last mount at PATH inside.
+# (mountinfo field 9; the last line for a mount point is the visible one.)
+mount_line_inside() {
+  in_container "awk -v p='$1' '\$5 == p' /proc/self/mountinfo | tail -n1"
+  assert_success
+  [ -n "$output" ] || { show_run; fail "nothing mounted at $1"; }
+}
+fstype_of() { awk '{ for (i = 7; $i != "-"; i++); print $(i + 1) }' <<<"$1"; }
+
+@test "bind mount of a host directory: its files are visible inside" {
+  mkdir -p "$T/src"
+  echo bound >"$T/src/file"
+  add_mount "$(mount_json /mnt/bound bind "$T/src" bind)"
+  in_container 'cat /mnt/bound/file'
+  assert_success
+  assert_output bound
+}
+
+@test "bind mount of a host directory: writes inside land on the host" {
+  mkdir -p "$T/src"
+  add_mount "$(mount_json /mnt/bound bind "$T/src" bind)"
+  in_container 'echo back > /mnt/bound/new'
+  assert_success
+  [ "$(cat "$T/src/new")" = back ]
+}
+
+@test "bind mount of a single file" {
+  echo single >"$T/onefile"
+  add_mount "$(mount_json /etc/onefile bind "$T/onefile" bind)"
+  in_container 'cat /etc/onefile'
+  assert_success
+  assert_output single
+}
+
+@test "ro bind mount: writing fails with 'Read-only file system'" {
+  mkdir -p "$T/src"
+  add_mount "$(mount_json /mnt/ro bind "$T/src" bind ro)"
+  in_container 'touch /mnt/ro/x'
+  assert_failure
+  [[ $stderr == *"Read-only file system"* ]] || { show_run; fail "not EROFS"; }
+  [ ! -e "$T/src/x" ]
+}
+
+@test "rbind mount carries the mounts below its source" {
+  mkdir -p "$T/src/sub"
+  mount -t tmpfs hulltest "$T/src/sub"
+  echo submount >"$T/src/sub/file"
+  add_mount "$(mount_json /mnt/r bind "$T/src" rbind)"
+  in_container 'cat /mnt/r/sub/file'
+  assert_success
+  assert_output submount
+}
+
+@test "plain bind mount does not carry the mounts below its source" {
+  mkdir -p "$T/src/sub"
+  mount -t tmpfs hulltest "$T/src/sub"
+  echo submount >"$T/src/sub/file"
+  add_mount "$(mount_json /mnt/b bind "$T/src" bind)"
+  in_container 'ls -A /mnt/b/sub'
+  assert_success
+  assert_output ""
+}
+
+@test "tmpfs with mode=: the mount point has that mode" {
+  add_mount "$(mount_json /mnt/t tmpfs tmpfs mode=0751)"
+  in_container 'stat -c %a /mnt/t'
+  assert_success
+  assert_output 751
+}
+
+@test "tmpfs with size=: the mount has that size" {
+  add_mount "$(mount_json /mnt/t tmpfs tmpfs size=1m)"
+  mount_line_inside /mnt/t
+  [[ $output == *size=1024k* ]] || fail "size not applied: $output"
+}
+
+@test "mount flags in options (ro, noexec, nosuid, nodev) are applied" {
+  add_mount "$(mount_json /mnt/t tmpfs tmpfs ro noexec nosuid nodev)"
+  mount_line_inside /mnt/t
+  local opts
+  opts=$(awk '{ print $6 }' <<<"$output")
+  local o
+  for o in ro noexec nosuid nodev; do
+    [[ ,$opts, == *,$o,* ]] || fail "option $o missing: $output"
+  done
+}
+
+@test "proc is mounted at /proc and shows the container's pid namespace" {
+  in_container "awk '\$5 == \"/proc\" { print \$9 }' /proc/self/mountinfo | tail -n1; ls /proc | grep -c '^[0-9]'"
+  assert_success
+  [ "${lines[0]}" = proc ] || { show_run; fail "/proc type"; }
+  # sh, awk/ls and grep: only the container's few processes.
+  [ "${lines[1]}" -lt 10 ] || { show_run; fail "host processes visible"; }
+}
+
+@test "sysfs is mounted at /sys" {
+  mount_line_inside /sys
+  [ "$(fstype_of "$output")" = sysfs ] || fail "$output"
+}
+
+@test "devpts is mounted at /dev/pts" {
+  mount_line_inside /dev/pts
+  [ "$(fstype_of "$output")" = devpts ] || fail "$output"
+}
+
+@test "mqueue is mounted at /dev/mqueue" {
+  mount_line_inside /dev/mqueue
+  [ "$(fstype_of "$output")" = mqueue ] || fail "$output"
+}
+
+@test "cgroup mount at /sys/fs/cgroup shows cgroup filesystems" {
+  in_container "awk '\$5 ~ \"^/sys/fs/cgroup\"' /proc/self/mountinfo"
+  assert_success
+  grep -qE ' - cgroup2? ' <<<"$output" || { show_run; fail "no cgroup filesystem under /sys/fs/cgroup"; }
+}
+
+@test "mounts are made in config order (a mount inside an earlier one stays visible)" {
+  mkdir -p "$T/src"
+  echo outer >"$T/src/outer-file"
+  add_mount "$(mount_json /mnt/outer bind "$T/src" bind)"
+  add_mount "$(mount_json /mnt/outer/inner tmpfs tmpfs mode=0700)"
+  in_container 'cat /mnt/outer/outer-file; stat -c %a /mnt/outer/inner'
+  assert_success
+  [ "${lines[0]}" = outer ] && [ "${lines[1]}" = 700 ] || { show_run; fail "order"; }
+}
+
+@test "a missing destination is created inside the rootfs, not on the host" {
+  local dest=/hull-newdir-$TAG
+  HULL_EXTRA_PATHS+=("$dest")
+  add_mount "$(mount_json "$dest/deeper" tmpfs tmpfs)"
+  in_container "awk -v p='$dest/deeper' '\$5 == p' /proc/self/mountinfo | wc -l"
+  assert_success
+  assert_output 1
+  [ -d "$BUNDLE/rootfs$dest/deeper" ] || fail "destination not created in the rootfs"
+  [ ! -e "$dest" ] || fail "destination created on the host: $dest"
+}
+
+@test "a symlink in the rootfs pointing outside does not create or mount on the host" {
+  local host=/tmp/hull-escape-$TAG
+  HULL_EXTRA_PATHS+=("$host")
+  ln -s "$host" "$BUNDLE/rootfs/escape"
+  add_mount "$(mount_json /escape/x tmpfs tmpfs)"
+  local id
+  id=$(new_id)
+  set_sh 'true'
+  # Succeeding (resolved inside the rootfs) or failing are both fine.
+  run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$id" </dev/null
+  [ ! -e "$host" ] || fail "created on the host: $(ls -la "$host")"
+  local m
+  m=$(grep -F " $host" /proc/self/mountinfo || true)
+  [ -z "$m" ] || fail "mounted on the host: $m"
+}
+
+@test "a bind destination through an escaping symlink does not touch the host" {
+  local host=/tmp/hull-escape-$TAG
+  HULL_EXTRA_PATHS+=("$host")
+  mkdir -p "$T/src"
+  ln -s "$host" "$BUNDLE/rootfs/escape"
+  add_mount "$(mount_json /escape/x bind "$T/src" bind)"
+  local id
+  id=$(new_id)
+  set_sh 'true'
+  run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$id" </dev/null
+  [ ! -e "$host" ] || fail "created on the host: $(ls -la "$host")"
+  local m
+  m=$(grep -F " $host" /proc/self/mountinfo || true)
+  [ -z "$m" ] || fail "mounted on the host: $m"
+}
+
+@test "overlay mount: lower files visible, writes land in upperdir" {
+  mkdir -p "$T/lower" "$T/upper" "$T/work"
+  echo from-lower >"$T/lower/l"
+  add_mount "$(mount_json /mnt/ovl overlay overlay "lowerdir=$T/lower" "upperdir=$T/upper" "workdir=$T/work")"
+  in_container 'cat /mnt/ovl/l; echo up > /mnt/ovl/u'
+  assert_success
+  assert_output from-lower
+  [ "$(cat "$T/upper/u")" = up ] || fail "write not in upperdir"
+  [ ! -e "$T/lower/u" ] || fail "write went to lowerdir"
+}

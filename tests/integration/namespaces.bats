@@ -1,0 +1,178 @@
+#!/usr/bin/env bats
+# Namespaces: each type requested is new (its /proc/self/ns inode differs
+# from the host's), joined by path, or shared with the host when omitted.
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() { hull_setup; }
+teardown() { hull_teardown; }
+
+# ns_inside TYPE: prints the container's /proc/self/ns/TYPE link.
+ns_inside() {
+  in_container "readlink /proc/self/ns/$1"
+  assert_success
+  [ -n "$output" ] || { show_run; fail "no ns link for $1"; }
+}
+
+host_ns_link() { readlink "/proc/self/ns/$1"; }
+
+# assert_new_ns TYPE: the container's TYPE namespace is not the host's.
+assert_new_ns() {
+  ns_inside "$1"
+  [[ $output == "$1:["* ]] || { show_run; fail "odd link"; }
+  [ "$output" != "$(host_ns_link "$1")" ] || fail "$1 namespace is the host's: $output"
+}
+
+# Makes the tmp dirs above the bundle traversable for a user namespace's
+# unprivileged host uid.
+open_tmp_path() {
+  local d=$T
+  while [ "$d" != / ] && [ "$d" != /tmp ]; do
+    chmod o+x "$d"
+    d=$(dirname "$d")
+  done
+}
+
+@test "pid namespace: the process is PID 1" {
+  in_container 'echo $$'
+  assert_success
+  assert_output 1
+}
+
+@test "pid namespace: /proc/self/ns/pid differs from the host's" {
+  assert_new_ns pid
+}
+
+@test "network namespace: /proc/self/ns/net differs from the host's" {
+  assert_new_ns net
+}
+
+@test "network namespace: only lo in /proc/net/dev" {
+  in_container "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '"
+  assert_success
+  assert_output lo
+}
+
+@test "ipc namespace: /proc/self/ns/ipc differs from the host's" {
+  assert_new_ns ipc
+}
+
+@test "uts namespace: /proc/self/ns/uts differs from the host's" {
+  assert_new_ns uts
+}
+
+@test "uts namespace: hostname is set inside" {
+  cfg --arg h "h-$BATS_SUITE_TEST_NUMBER" '.hostname = $h'
+  in_container 'hostname'
+  assert_success
+  assert_output "h-$BATS_SUITE_TEST_NUMBER"
+}
+
+@test "uts namespace: domainname is set inside" {
+  hull_only "runc 1.1 ignores .domainname"
+  cfg '.domainname = "example.test"'
+  in_container 'cat /proc/sys/kernel/domainname'
+  assert_success
+  assert_output example.test
+}
+
+@test "uts namespace: the host's hostname is unchanged" {
+  local before
+  before=$(hostname)
+  cfg '.hostname = "not-the-host"'
+  in_container 'hostname'
+  assert_success
+  [ "$(hostname)" = "$before" ]
+}
+
+@test "hostname without a uts namespace fails clearly and leaves nothing behind" {
+  local id
+  id=$(new_id)
+  del_ns uts
+  cfg '.hostname = "nope"'
+  set_sh 'sleep 1000'
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  assert_hull_error ".hostname"
+  assert_nothing_left "$id"
+}
+
+@test "mount namespace: /proc/self/ns/mnt differs from the host's" {
+  assert_new_ns mnt
+}
+
+@test "cgroup namespace: /proc/self/ns/cgroup differs from the host's" {
+  add_ns cgroup
+  assert_new_ns cgroup
+}
+
+@test "cgroup namespace: /proc/self/cgroup shows '/' paths" {
+  add_ns cgroup
+  in_container 'cat /proc/self/cgroup'
+  assert_success
+  [ -n "$output" ] || fail "empty /proc/self/cgroup"
+  local bad
+  bad=$(grep -v ':/$' <<<"$output" || true)
+  [ -z "$bad" ] || { show_run; fail "not at the namespace root: $bad"; }
+}
+
+@test "time namespace: /proc/self/ns/time differs from the host's" {
+  hull_only "runc 1.1 has no time namespace"
+  add_ns time
+  assert_new_ns time
+}
+
+@test "user namespace: /proc/self/uid_map and gid_map show the mappings" {
+  open_tmp_path
+  add_ns user
+  cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+     | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  in_container 'echo $(cat /proc/self/uid_map) / $(cat /proc/self/gid_map)'
+  assert_success
+  assert_output "0 100000 65536 / 0 200000 65536"
+}
+
+@test "user namespace: /proc/self/ns/user differs from the host's" {
+  open_tmp_path
+  add_ns user
+  cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  assert_new_ns user
+}
+
+@test "a namespace omitted from config.json is the host's (network)" {
+  del_ns network
+  ns_inside net
+  assert_equal "$output" "$(host_ns_link net)"
+}
+
+@test "a namespace omitted from config.json is the host's (ipc)" {
+  del_ns ipc
+  ns_inside ipc
+  assert_equal "$output" "$(host_ns_link ipc)"
+}
+
+@test "joining a network namespace by path (ip netns)" {
+  local ns=hulltest-$BATS_SUITE_TEST_NUMBER-$$
+  ip netns add "$ns"
+  HULL_CLEANUP+=("ip netns del $ns")
+  local want
+  want=$(stat -L -c %i "/run/netns/$ns")
+  cfg --arg p "/run/netns/$ns" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+  in_container 'stat -L -c %i /proc/self/ns/net'
+  assert_success
+  assert_output "$want"
+}
+
+@test "joining another container's network namespace by /proc/PID/ns/net" {
+  local a pid
+  a=$(new_id a)
+  start_sleeper "$a"
+  pid=$(ctr_pid "$a")
+  local want
+  want=$(readlink "/proc/$pid/ns/net")
+  cfg --arg p "/proc/$pid/ns/net" '.linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+  in_container 'readlink /proc/self/ns/net'
+  assert_success
+  assert_output "$want"
+}

@@ -116,11 +116,13 @@ setup (const hull_init_args *a, const char **exe, hull_error *err)
     return -1;
   if (hull_sync_wait (a->sync_fd, HULL_SYNC_GO, "the runtime", err) < 0)
     return -1;
-  if (hull_ns_new_userns (spec) && become_ns_root (err) < 0)
-    return -1;
   if (hull_ns_join (spec, a->ns_fds, err) < 0)
     return -1;
+  /* Before the uid change: that makes us non-dumpable, and our /proc files
+   * (timens_offsets) then belong to the host's root. */
   if (hull_ns_setup_time (spec, err) < 0)
+    return -1;
+  if (hull_ns_new_userns (spec) && become_ns_root (err) < 0)
     return -1;
   if (a->cgroupns_late && unshare (CLONE_NEWCGROUP) < 0)
     return hull_fail_errno (err, "unshare the cgroup namespace");

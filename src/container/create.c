@@ -145,6 +145,7 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
 
   hull_init_args args = {
     .spec = p->spec,
+    .id = opts->id,
     .rootfs = p->rootfs,
     .bundle = p->bundle,
     .no_pivot = opts->no_pivot,

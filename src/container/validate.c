@@ -1,6 +1,7 @@
 /* Checks that need the whole spec (or the host), made before any side effect. */
 #include "config.h"
 #include "container/internal.h"
+#include "linux/security.h"
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -53,5 +54,9 @@ hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_er
   if (l && (l->time_monotonic.set || l->time_boottime.set) && !creates (spec, HULL_NS_TIME))
     return hull_fail (err, 0,
                       "config.json: .linux.timeOffsets: offsets need a new time namespace");
+  if (hull_identity_check (spec, err) < 0 || hull_process_attrs_check (spec, err) < 0
+      || hull_sysctl_check (spec, err) < 0 || hull_lsm_check (spec, err) < 0
+      || hull_seccomp_check (spec, err) < 0)
+    return -1;
   return 0;
 }

@@ -67,3 +67,15 @@ hull_exec_resolve (const char *arg0, const hull_strv *env, const char **exe, hul
     }
   return hull_fail (err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
+
+int
+hull_cwd_enter (const char *cwd, hull_error *err)
+{
+  char buf[PATH_MAX];
+  if (chdir (cwd) < 0)
+    return hull_fail_errno (err, "config.json: .process.cwd: chdir %s", cwd);
+  /* Outside our root the kernel answers "(unreachable)/..." or ENOENT. */
+  if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
+    return hull_fail (err, EPERM, "config.json: .process.cwd: %s is outside the container", cwd);
+  return 0;
+}

@@ -9,4 +9,8 @@
  * *exe points into static storage. */
 int hull_exec_resolve (const char *arg0, const hull_strv *env, const char **exe, hull_error *err);
 
+/* chdir to process.cwd and check it really lies inside the new root (a cwd
+ * reached through a leaked fd would not: CVE-2024-21626). */
+int hull_cwd_enter (const char *cwd, hull_error *err);
+
 #endif

@@ -4,9 +4,9 @@
 #include "process/exec.h"
 #include <hull/cleanup.h>
 #include <hull/rootfs.h>
+#include "linux/security.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -35,18 +35,6 @@ join_session_keyring (hull_error *err)
   /* A fresh anonymous session keyring keeps the host's keys out of reach. */
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
     return hull_fail_errno (err, "keyctl: join a new session keyring");
-  return 0;
-}
-
-static int
-set_identity (const hull_user *user, hull_error *err)
-{
-  if (setgroups (user->n_additional_gids, user->additional_gids) < 0 && errno != EPERM)
-    return hull_fail_errno (err, "setgroups");
-  if (setresgid (user->gid, user->gid, user->gid) < 0)
-    return hull_fail_errno (err, "setresgid %u", (unsigned) user->gid);
-  if (setresuid (user->uid, user->uid, user->uid) < 0)
-    return hull_fail_errno (err, "setresuid %u", (unsigned) user->uid);
   return 0;
 }
 
@@ -106,8 +94,11 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
   return 0;
 }
 
+/* Everything up to READY. The order matters: namespaces, then the rootfs
+ * (while init is still root with every capability), then the attributes
+ * that need privilege, then the identity change that drops it. */
 static int
-setup (const hull_init_args *a, const char **exe, hull_error *err)
+setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hull_error *err)
 {
   const hull_spec *spec = a->spec;
   const hull_process *proc = spec->process;
@@ -132,9 +123,12 @@ setup (const hull_init_args *a, const char **exe, hull_error *err)
     return -1;
   if (hull_set_hostnames (spec, err) < 0)
     return -1;
+  /* The notify listener is a host path: reach it before leaving the host's root. */
+  if (hull_seccomp_prepare (spec, a->id, a->bundle, seccomp, err) < 0)
+    return -1;
 
   const hull_namespace *mntns = hull_spec_namespace (spec, HULL_NS_MOUNT);
-  if (mntns == NULL || mntns->path == NULL)
+  if (mntns->path == NULL)
     {
       hull_rootfs_opts ro = {
         .spec = spec,
@@ -143,16 +137,24 @@ setup (const hull_init_args *a, const char **exe, hull_error *err)
         .no_pivot = a->no_pivot,
         .in_userns = hull_spec_namespace (spec, HULL_NS_USER) != NULL,
       };
-      if (mntns == NULL)
-        return hull_fail (err, 0, "config.json: .linux.namespaces: a mount namespace is required");
       if (hull_rootfs_setup (&ro, err) < 0)
         return -1;
     }
-
-  if (set_identity (&proc->user, err) < 0)
+  /* sysctls before readonlyPaths can make /proc/sys read-only. */
+  if (hull_sysctl_apply (spec, err) < 0)
     return -1;
-  if (chdir (proc->cwd) < 0)
-    return hull_fail_errno (err, "config.json: .process.cwd: chdir %s", proc->cwd);
+  if (mntns->path == NULL && hull_protect_paths (spec, err) < 0)
+    return -1;
+  if (hull_process_attrs_apply (spec, err) < 0)
+    return -1;
+  if (hull_lsm_apply (spec, err) < 0)
+    return -1;
+  if (*seccomp && hull_seccomp_load_early (spec) && hull_seccomp_load (*seccomp, err) < 0)
+    return -1;
+  if (hull_identity_apply (spec, err) < 0)
+    return -1;
+  if (hull_cwd_enter (proc->cwd, err) < 0)
+    return -1;
   if (hull_exec_resolve (proc->args.v[0], &proc->env, exe, err) < 0)
     return -1;
 
@@ -163,30 +165,46 @@ setup (const hull_init_args *a, const char **exe, hull_error *err)
   return 0;
 }
 
+/* From READY to execve: nothing here can be reported to the runtime any
+ * more, only to stderr. */
+static void
+start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *seccomp)
+{
+  hull_error err = { 0 };
+  if (wait_for_start (a->fifo_fd, &err) < 0)
+    goto fail;
+  if (hull_process_affinity_final (a->spec, &err) < 0)
+    goto fail;
+  /* As late as possible, so our own syscalls are not filtered. */
+  if (seccomp && !hull_seccomp_load_early (a->spec) && hull_seccomp_load (seccomp, &err) < 0)
+    goto fail;
+  execve (exe, a->spec->process->args.v, a->spec->process->env.v);
+  hull_fail_errno (&err, "exec %s", a->spec->process->args.v[0]);
+fail:
+  dprintf (2, "hull: %s\n", err.msg);
+}
+
 void
 hull_init_main (const hull_init_args *a)
 {
   hull_error err = { 0 };
   const char *exe = NULL;
+  hull_seccomp_ctx *seccomp = NULL;
 
   /* Until the runtime has recorded us, its death must take us with it. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     hull_fail_errno (&err, "prctl PR_SET_PDEATHSIG");
-  else if (setup (a, &exe, &err) == 0)
+  else if (setup (a, &exe, &seccomp, &err) == 0)
     {
       prctl (PR_SET_PDEATHSIG, 0);
-      if (hull_sync_send (a->sync_fd, HULL_SYNC_READY, NULL, &err) == 0
-          && wait_for_start (a->fifo_fd, &err) == 0)
-        {
-          execve (exe, a->spec->process->args.v, a->spec->process->env.v);
-          /* Past READY the runtime is gone; stderr is all that is left. */
-          hull_fail_errno (&err, "exec %s", a->spec->process->args.v[0]);
-          dprintf (2, "hull: %s\n", err.msg);
-          return;
-        }
-      dprintf (2, "hull: %s\n", err.msg);
+      if (hull_sync_send (a->sync_fd, HULL_SYNC_READY, NULL, &err) == 0)
+        start_program (a, exe, seccomp);
+      else
+        dprintf (2, "hull: %s\n", err.msg);
+      hull_seccomp_free (seccomp);
       return;
     }
+  hull_seccomp_free (seccomp);
   hull_error ignored;
   hull_sync_send (a->sync_fd, HULL_SYNC_ERROR, &err, &ignored);
 }

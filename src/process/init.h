@@ -8,6 +8,7 @@
 
 typedef struct {
   const hull_spec *spec;
+  const char *id;
   const char *rootfs;        /* absolute */
   const char *bundle;        /* absolute */
   bool no_pivot;

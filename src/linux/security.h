@@ -1,0 +1,51 @@
+/* Process identity and security: who the container's process is and what it
+ * may do. Each *_check runs in the runtime before any side effect (so bad
+ * input is rejected with nothing created); each *_apply runs in init, in the
+ * order hull_init_main gives. */
+#ifndef HULL_LINUX_SECURITY_H
+#define HULL_LINUX_SECURITY_H
+
+#include <hull/error.h>
+#include <hull/spec.h>
+
+/* identity.c: capability names, user. */
+int hull_identity_check (const hull_spec *spec, hull_error *err);
+/* Supplementary groups, gid, uid, the five capability sets, umask,
+ * no_new_privs. After this init may no longer be privileged. */
+int hull_identity_apply (const hull_spec *spec, hull_error *err);
+
+/* attrs.c: rlimits, oomScoreAdj, personality, ioPriority, scheduler,
+ * execCPUAffinity.initial, memoryPolicy. Applied while still privileged. */
+int hull_process_attrs_check (const hull_spec *spec, hull_error *err);
+int hull_process_attrs_apply (const hull_spec *spec, hull_error *err);
+/* execCPUAffinity.final, right before execve. */
+int hull_process_affinity_final (const hull_spec *spec, hull_error *err);
+
+/* sysctl.c: only namespaced keys, checked against the namespaces the
+ * container has; written to the container's own procfs. */
+int hull_sysctl_check (const hull_spec *spec, hull_error *err);
+int hull_sysctl_apply (const hull_spec *spec, hull_error *err);
+
+/* masked.c: linux.maskedPaths and linux.readonlyPaths, after pivot. */
+int hull_protect_paths (const hull_spec *spec, hull_error *err);
+
+/* lsm.c: AppArmor profile and SELinux labels, when the LSM is enabled. */
+int hull_lsm_check (const hull_spec *spec, hull_error *err);
+int hull_lsm_apply (const hull_spec *spec, hull_error *err);
+
+/* seccomp.c */
+typedef struct hull_seccomp_ctx hull_seccomp_ctx;
+int hull_seccomp_check (const hull_spec *spec, hull_error *err);
+/* In init, before the rootfs is entered: compiles the filter and, for
+ * SCMP_ACT_NOTIFY, connects to listenerPath (a host path). *out is NULL
+ * when the spec has no seccomp. */
+int hull_seccomp_prepare (const hull_spec *spec, const char *id, const char *bundle,
+                          hull_seccomp_ctx **out, hull_error *err);
+/* Loads the filter and sends the notify fd to the listener. */
+int hull_seccomp_load (hull_seccomp_ctx *ctx, hull_error *err);
+/* True when the filter must be loaded while init still has CAP_SYS_ADMIN
+ * (no noNewPrivileges), i.e. before the identity change, as runc does. */
+int hull_seccomp_load_early (const hull_spec *spec);
+void hull_seccomp_free (hull_seccomp_ctx *ctx);
+
+#endif

@@ -33,18 +33,19 @@ static const struct option features_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-static const char *const hooks[] = {
-  "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
-};
+/* Hooks are parsed but not run yet (configs with hooks are refused), so
+ * none is advertised. */
+static const char *const *const hooks = NULL;
+static const size_t n_hooks = 0;
 
 /* The options the rootfs code understands, sorted like runc's list. */
 static const char *const mount_options[] = {
   "async",      "atime",         "bind",        "dev",         "diratime", "dirsync",
-  "exec",       "mand",          "noatime",     "nodev",       "nodiratime", "noexec",
-  "nomand",     "norelatime",    "nostrictatime", "nosuid",    "private",  "rbind",
-  "relatime",   "remount",       "ro",          "rprivate",    "rshared",  "rslave",
-  "runbindable", "rw",           "shared",      "slave",       "strictatime", "suid",
-  "sync",       "unbindable",
+  "exec",       "lazytime",      "mand",        "noatime",     "nodev",       "nodiratime", "noexec",
+  "nomand",     "norelatime",    "nostrictatime", "nosuid",    "nosymfollow", "private",
+  "rbind",      "relatime",      "remount",     "ro",          "rprivate", "rro",
+  "rrw",        "rshared",       "rslave",      "runbindable", "rw",       "shared",
+  "slave",      "strictatime",   "suid",        "sync",        "tmpcopyup", "unbindable",
 };
 
 static const char *const namespaces[] = {
@@ -211,7 +212,7 @@ cmd_features (const hull_context *ctx, int argc, char **argv)
   gen_str (g, "1.0.0");
   gen_str (g, "ociVersionMax");
   gen_str (g, HULL_SPEC_VERSION);
-  gen_str_array (g, "hooks", hooks, N (hooks));
+  gen_str_array (g, "hooks", hooks, n_hooks);
   gen_str_array (g, "mountOptions", mount_options, N (mount_options));
   gen_linux (g);
 

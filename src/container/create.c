@@ -60,7 +60,7 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, prepared *p, hul
   /* Terminals (pty, console socket) arrive with exec support; until then
    * say so instead of running with the wrong stdio. */
   if (p->spec->process->terminal)
-    return hull_fail (err, ENOTSUP,
+    return hull_fail (err, 0,
                       "config.json: .process.terminal: terminals are not supported yet; "
                       "set it to false");
   if (opts->preserve_fds < 0)

@@ -12,11 +12,10 @@
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
 
-/* Whether config.json's linux.seccomp is applied. It is parsed but not yet
- * enforced, so report it disabled (and list no actions, operators or
- * architectures); flip to true in the change that makes init load the
- * filter. */
-static const bool seccomp_enforced = false;
+/* Whether config.json's linux.seccomp is applied: init loads the filter
+ * (src/linux/seccomp.c), so report it with the actions, operators and
+ * architectures. */
+static const bool seccomp_enforced = true;
 
 static const char features_help[] =
   "Usage: hull features\n"

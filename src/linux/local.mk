@@ -1,5 +1,6 @@
 libhull_a_SOURCES += \
 	src/linux/attrs.c \
+	src/linux/caps.c \
 	src/linux/devices.c \
 	src/linux/hostname.c \
 	src/linux/identity.c \
@@ -14,6 +15,7 @@ libhull_a_SOURCES += \
 	src/linux/sysctl.c
 noinst_HEADERS += \
 	include/hull/rootfs.h \
+	src/linux/caps.h \
 	src/linux/namespaces.h \
 	src/linux/rootfs_internal.h \
 	src/linux/safe_path.h \

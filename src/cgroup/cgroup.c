@@ -2,6 +2,7 @@
 #include "cgroup/internal.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
+#include <hull/log.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -328,6 +329,26 @@ host_hierarchies (hull_cgroup_layout layout, hull_cg_hierarchy **out, size_t *n,
   return 0;
 }
 
+/* Whether the spec asks for limits; device rules do not count: an
+   unprivileged runtime cannot enforce them anyway (runc ignores them too). */
+static bool
+wants_limits (const hull_spec *spec)
+{
+  const hull_resources *r = spec && spec->linux_ ? spec->linux_->resources : NULL;
+  return r != NULL
+         && (r->memory || r->cpu || r->pids_limit.set || r->block_io || r->n_hugepage_limits
+             || r->network || r->n_rdma || r->unified.n);
+}
+
+/* runc's rootless behaviour: an unprivileged runtime that may not create
+   its cgroups runs the container without any, unless limits were asked for. */
+static bool
+rootless_skips_cgroups (const hull_spec *spec, int errnum)
+{
+  return geteuid () != 0 && (errnum == EACCES || errnum == EPERM || errnum == EROFS)
+         && !wants_limits (spec);
+}
+
 int
 hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
                      hull_cgroup **out, hull_error *err)
@@ -378,7 +399,22 @@ hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
           goto out;
         }
       if (make_chain (h[i].mount_point, d->path, &d->created, &d->top, err) < 0)
-        goto out;
+        {
+          if (!rootless_skips_cgroups (spec, err->errnum))
+            goto out;
+          hull_debug ("%s: unprivileged, running without cgroups", err->msg);
+          hull_cgroup_layout layout = cg->layout;
+          hull_error ignored;
+          hull_cgroup_destroy (cg, &ignored);
+          hull_cgroup_free (cg);
+          if ((cg = calloc (1, sizeof *cg)) == NULL)
+            {
+              hull_fail (err, ENOMEM, "cgroup");
+              goto out;
+            }
+          cg->layout = layout;
+          break;
+        }
       /* Only a leaf hull made is ever removed, so a joined cgroup stays. */
       if (!d->created)
         {

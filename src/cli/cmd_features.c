@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <yajl/yajl_gen.h>
+#include "linux/idmap.h"
+#include "linux/lsm.h"
 
 /* Whether config.json's linux.seccomp is applied: init loads the filter
  * (src/linux/seccomp.c), so report it with the actions, operators and
@@ -176,13 +178,13 @@ gen_linux (yajl_gen g)
   yajl_gen_map_close (g);
 
   gen_seccomp (g);
-  gen_enabled (g, "apparmor", false);
-  gen_enabled (g, "selinux", false);
+  gen_enabled (g, "apparmor", hull_lsm_apparmor_enabled ());
+  gen_enabled (g, "selinux", hull_lsm_selinux_enabled ());
   gen_enabled (g, "intelRdt", false);
 
   gen_str (g, "mountExtensions");
   yajl_gen_map_open (g);
-  gen_enabled (g, "idmap", false);
+  gen_enabled (g, "idmap", hull_idmap_supported ());
   yajl_gen_map_close (g);
   yajl_gen_map_close (g);
 }

@@ -1,12 +1,14 @@
 #include "config.h"
 #include "linux/rootfs_internal.h"
 #include "linux/safe_path.h"
+#include "linux/idmap.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <hull/log.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,10 +130,7 @@ hull_mount_flags_parse (const hull_strv *options, hull_mount_flags *out, hull_er
       else if (strcmp (o, "tmpcopyup") == 0)
         ; /* runc extension: copying the image's content up is not supported. */
       else if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0)
-        {
-          hull_mount_flags_free (out);
-          return hull_fail (err, ENOTSUP, "option %s (idmapped mounts)", o);
-        }
+        ; /* Applied by the runtime when it builds the tree (idmap.c). */
       else if (append_data (&out->data, o) < 0)
         {
           hull_mount_flags_free (out);
@@ -500,14 +499,37 @@ mount_bind_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
   return hull_bind_onto (source, rootfd, dest, f->flags, err);
 }
 
+/* Attaches the tree the runtime built (idmapped, flags applied). */
+static int
+mount_idmapped (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m, hull_error *err)
+{
+  const char *dest = m->destination;
+  /* Trees are keyed by the entry's index in spec->mounts. */
+  uintptr_t first = (uintptr_t) opts->spec->mounts, at = (uintptr_t) m;
+  size_t index = at >= first ? (at - first) / sizeof *m : SIZE_MAX;
+  cleanup_close int tree = hull_idmap_take (index);
+  if (tree < 0)
+    return hull_fail (err, EINVAL, "idmapped mount %s on %s: not prepared by the runtime",
+                      m->source, dest);
+  struct stat st;
+  if (fstat (tree, &st) < 0)
+    return hull_fail_errno (err, "idmapped mount %s on %s: stat", m->source, dest);
+  cleanup_close int fd = hull_safe_mkpath (rootfd, dest, S_ISDIR (st.st_mode),
+                                           S_ISDIR (st.st_mode) ? 0755 : 0644, err);
+  if (fd < 0)
+    return hull_error_prefix (err, "idmapped mount %s on %s: ", m->source, dest);
+  /* Privileged: attach the detached idmapped tree at the destination. */
+  if (move_mount (tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hull_fail_errno (err, "idmapped mount %s on %s", m->source, dest);
+  return 0;
+}
+
 int
 hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m, hull_error *err)
 {
   const char *dest = m->destination;
   if (dest == NULL || *dest == '\0')
     return hull_fail (err, EINVAL, "mount: no destination");
-  if (m->n_uid_mappings || m->n_gid_mappings)
-    return hull_fail (err, ENOTSUP, "mount on %s: idmapped mounts are not supported", dest);
 
   __attribute__ ((cleanup (hull_mount_flags_free))) hull_mount_flags f;
   if (hull_mount_flags_parse (&m->options, &f, err) < 0)
@@ -521,7 +543,9 @@ hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
   const char *source = m->source && *m->source ? m->source : (type ? type : "none");
 
   int r;
-  if (f.flags & MS_REMOUNT)
+  if (hull_idmap_wanted (m) && !(f.flags & MS_REMOUNT))
+    r = mount_idmapped (rootfd, opts, m, err);
+  else if (f.flags & MS_REMOUNT)
     {
       if (bind)
         r = remount_bind (rootfd, dest, f.flags, err);

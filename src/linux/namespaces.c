@@ -1,5 +1,6 @@
 #include "config.h"
 #include "linux/namespaces.h"
+#include "linux/idmap.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <errno.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <linux/nsfs.h>
 #include <linux/sched.h>
 
@@ -64,9 +67,16 @@ hull_ns_clone_flags (const hull_spec *spec, bool cgroupns_at_clone)
   return flags;
 }
 
+static int write_own_maps (const hull_spec *spec, hull_error *err);
+
+/* Set in the runtime before clone3, so init inherits it: whether init
+   writes its own id maps (the runtime is unprivileged). */
+static bool maps_by_init;
+
 int
 hull_ns_open_paths (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *err)
 {
+  maps_by_init = creates (spec, HULL_NS_USER) && geteuid () != 0;
   for (int t = 0; t < HULL_NS_COUNT; t++)
     fds[t] = -1;
   if (spec->linux_ == NULL)
@@ -102,6 +112,14 @@ hull_ns_open_paths (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *e
                             i, ns->path, what, hull_ns_type_name (ns->type));
         }
     }
+  /* A created mount namespace has no path: its slot carries the idmapped
+     mount trees to init instead (see idmap.h). */
+  if (creates (spec, HULL_NS_MOUNT)
+      && hull_idmap_prepare (spec, &fds[HULL_NS_MOUNT], err) < 0)
+    {
+      hull_ns_close_paths (fds);
+      return -1;
+    }
   return 0;
 }
 
@@ -129,11 +147,21 @@ hull_ns_join (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *err)
   /* The user namespace first: it grants the capabilities for the rest. */
   static const hull_ns_type order[] = { HULL_NS_USER, HULL_NS_MOUNT, HULL_NS_NETWORK,
                                         HULL_NS_IPC, HULL_NS_UTS, HULL_NS_CGROUP, HULL_NS_TIME };
+  if (maps_by_init && write_own_maps (spec, err) < 0)
+    return -1;
   for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
     {
       hull_ns_type t = order[i];
       if (fds[t] < 0)
         continue;
+      if (t == HULL_NS_MOUNT && creates (spec, t))
+        {
+          int r = hull_idmap_receive (spec, fds[t], err);
+          hull_closep (&fds[t]);
+          if (r < 0)
+            return -1;
+          continue;
+        }
       if (setns (fds[t], clone_flag[t]) < 0)
         return hull_fail_errno (err, "setns into the %s namespace %s", hull_ns_type_name (t),
                                 hull_spec_namespace (spec, t)->path);
@@ -159,15 +187,23 @@ hull_ns_setup_time (const hull_spec *spec, hull_error *err)
   if (boot->set)
     len += snprintf (buf + len, sizeof buf - len, "boottime %lld %u\n", (long long) boot->secs,
                      boot->nanosecs);
+  /* Rootless: our non-dumpable /proc files are the host root's, see
+     write_own_maps; be dumpable for the writes. */
+  int was = maps_by_init ? prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) : 1;
+  if (was == 0 && prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    return hull_fail_errno (err, "prctl PR_SET_DUMPABLE");
   /* Each clock is written on its own: the kernel takes one line per write. */
-  char *line = buf;
-  while (*line)
+  int r = 0;
+  for (char *line = buf; *line && r == 0;)
     {
       char *nl = strchr (line, '\n');
-      if (hull_write_file ("/proc/self/timens_offsets", line, (size_t) (nl - line + 1), err) < 0)
-        return hull_error_prefix (err, "linux.timeOffsets: ");
+      r = hull_write_file ("/proc/self/timens_offsets", line, (size_t) (nl - line + 1), err);
       line = nl + 1;
     }
+  if (was == 0 && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && r == 0)
+    r = hull_fail_errno (err, "prctl PR_SET_DUMPABLE");
+  if (r < 0)
+    return hull_error_prefix (err, "linux.timeOffsets: ");
   cleanup_close int fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return hull_fail_errno (err, "open /proc/self/ns/time_for_children");
@@ -176,8 +212,11 @@ hull_ns_setup_time (const hull_spec *spec, hull_error *err)
   return 0;
 }
 
+/* Writes DIR/FILE (uid_map, gid_map) from the mappings; DIR is /proc/PID
+   or /proc/self. */
 static int
-write_map (pid_t pid, const char *file, const hull_id_mapping *m, size_t n, hull_error *err)
+write_map_in (const char *dir, const char *file, const hull_id_mapping *m, size_t n,
+              hull_error *err)
 {
   char path[64], buf[4096];
   size_t len = 0;
@@ -189,17 +228,78 @@ write_map (pid_t pid, const char *file, const hull_id_mapping *m, size_t n, hull
         return hull_fail (err, E2BIG, "%s: too many mappings", file);
       len += (size_t) w;
     }
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
+  snprintf (path, sizeof path, "%s/%s", dir, file);
   return hull_write_file (path, buf, len, err);
+}
+
+int
+hull_ns_write_map (pid_t pid, const char *file, const hull_id_mapping *m, size_t n,
+                   hull_error *err)
+{
+  char dir[32];
+  snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
+  return write_map_in (dir, file, m, n, err);
+}
+
+static int
+write_id_maps_in (const char *dir, const hull_spec *spec, hull_error *err)
+{
+  const hull_linux *l = spec->linux_;
+  if (write_map_in (dir, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
+    return hull_error_prefix (err, "linux.uidMappings: ");
+  if (write_map_in (dir, "gid_map", l->gid_mappings, l->n_gid_mappings, err) < 0)
+    return hull_error_prefix (err, "linux.gidMappings: ");
+  return 0;
+}
+
+/* The kernel lets an unprivileged writer map exactly one id: its own. Say
+   so up front rather than relaying a bare EPERM from the map write. */
+static int
+check_unprivileged_map (const char *field, const hull_id_mapping *m, size_t n, unsigned own,
+                        hull_error *err)
+{
+  if (n == 1 && m[0].host_id == own && m[0].size == 1)
+    return 0;
+  return hull_fail (err, EPERM,
+                    "%s: an unprivileged runtime can only map its own id %u (size 1); "
+                    "more needs newuidmap/newgidmap, which hull does not use",
+                    field, own);
 }
 
 int
 hull_ns_write_id_maps (pid_t pid, const hull_spec *spec, hull_error *err)
 {
   const hull_linux *l = spec->linux_;
-  if (write_map (pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
-    return hull_error_prefix (err, "linux.uidMappings: ");
-  if (write_map (pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err) < 0)
-    return hull_error_prefix (err, "linux.gidMappings: ");
-  return 0;
+  if (geteuid () != 0)
+    {
+      /* Init writes them itself (write_own_maps): check what it will write. */
+      if (check_unprivileged_map ("linux.uidMappings", l->uid_mappings, l->n_uid_mappings,
+                                  (unsigned) geteuid (), err) < 0)
+        return -1;
+      return check_unprivileged_map ("linux.gidMappings", l->gid_mappings, l->n_gid_mappings,
+                                     (unsigned) getegid (), err);
+    }
+  char dir[32];
+  snprintf (dir, sizeof dir, "/proc/%d", (int) pid);
+  return write_id_maps_in (dir, spec, err);
+}
+
+/* Rootless: init maps its own new user namespace. An unprivileged runtime
+   cannot: init turns non-dumpable as soon as it starts, which hands its
+   /proc files to the host's root. The kernel lets the namespace's owner
+   map its own id from inside, with setgroups denied first (required for
+   an unprivileged gid_map write, user_namespaces(7)); /proc/self is ours
+   again while we are dumpable, so be so briefly. */
+static int
+write_own_maps (const hull_spec *spec, hull_error *err)
+{
+  int was = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
+  if (was != 1 && prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    return hull_fail_errno (err, "prctl PR_SET_DUMPABLE");
+  int r = hull_write_file ("/proc/self/setgroups", "deny", 4, err);
+  if (r == 0)
+    r = write_id_maps_in ("/proc/self", spec, err);
+  if (was == 0 && prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 && r == 0)
+    r = hull_fail_errno (err, "prctl PR_SET_DUMPABLE");
+  return r;
 }

@@ -5,6 +5,7 @@
 #ifndef HULL_LINUX_SECURITY_H
 #define HULL_LINUX_SECURITY_H
 
+#include <sys/types.h>
 #include <hull/error.h>
 #include <hull/spec.h>
 
@@ -18,6 +19,11 @@ int hull_identity_apply (const hull_spec *spec, hull_error *err);
  * execCPUAffinity.initial, memoryPolicy. Applied while still privileged. */
 int hull_process_attrs_check (const hull_spec *spec, hull_error *err);
 int hull_process_attrs_apply (const hull_spec *spec, hull_error *err);
+/* In the runtime, on init (pid) before it lets init go: init is
+ * non-dumpable, so in a user namespace its /proc/self files belong to the
+ * host's root and it cannot write its own oom_score_adj (runc sets it from
+ * outside too). A no-op without process.oomScoreAdj. */
+int hull_process_oom_score_adj_set (const hull_spec *spec, pid_t pid, hull_error *err);
 /* execCPUAffinity.final, right before execve. */
 int hull_process_affinity_final (const hull_spec *spec, hull_error *err);
 

@@ -2,6 +2,7 @@
 #include "process/spawn.h"
 #include "process/sync.h"
 #include "linux/namespaces.h"
+#include "linux/security.h"
 #include <hull/cleanup.h>
 #include <errno.h>
 #include <sched.h>
@@ -33,6 +34,8 @@ parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int s
   if (hull_ns_new_userns (args->spec) && hull_ns_write_id_maps (pid, args->spec, err) < 0)
     return -1;
   if (hull_cgroup_v2_fd (cg) < 0 && hull_cgroup_enter (cg, pid, err) < 0)
+    return -1;
+  if (hull_process_oom_score_adj_set (args->spec, pid, err) < 0)
     return -1;
   if (hull_sync_send (sync_fd, HULL_SYNC_GO, NULL, err) < 0)
     return -1;

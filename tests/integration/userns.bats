@@ -1,0 +1,117 @@
+#!/usr/bin/env bats
+# User namespaces as root: several mapping ranges, root inside, ids of
+# files on the host, setgroups, devices and sysfs without host privilege.
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() {
+  hull_setup
+  open_tmp_path
+  add_ns user
+  # Two ranges each, with a gap: container 0-999 and 1000-1999.
+  cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 1000},
+                             {"containerID": 1000, "hostID": 300000, "size": 1000}]
+     | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 1000},
+                             {"containerID": 1000, "hostID": 400000, "size": 1000}]'
+}
+teardown() { hull_teardown; }
+
+# The tmp dirs above the bundle must be traversable by the mapped root.
+open_tmp_path() {
+  local d=$T
+  while [ "$d" != / ] && [ "$d" != /tmp ]; do
+    chmod o+x "$d"
+    d=$(dirname "$d")
+  done
+}
+
+@test "userns: every uid and gid range shows in /proc/self/{uid,gid}_map" {
+  in_container 'cat /proc/self/uid_map; echo /; cat /proc/self/gid_map'
+  assert_success
+  assert_equal "$(echo $output)" "0 100000 1000 1000 300000 1000 / 0 200000 1000 1000 400000 1000"
+}
+
+@test "userns: the process is root inside" {
+  in_container 'id -u; id -g'
+  assert_success
+  assert_equal "$(echo $output)" "0 0"
+}
+
+@test "userns: a file made by root inside belongs to the mapped root on the host" {
+  in_container 'touch /tmp/by-root'
+  assert_success
+  assert_equal "$(stat -c %u:%g "$BUNDLE/rootfs/tmp/by-root")" "100000:200000"
+}
+
+@test "userns: a file made by uid 1500 inside lands on the second range" {
+  cfg '.process.user = {"uid": 1500, "gid": 1500}'
+  in_container 'id -u; touch /tmp/by-1500'
+  assert_success
+  assert_output 1500
+  assert_equal "$(stat -c %u:%g "$BUNDLE/rootfs/tmp/by-1500")" "300500:400500"
+}
+
+@test "userns: the container's process runs as the mapped uid on the host" {
+  id=$(new_id)
+  start_sleeper "$id"
+  pid=$(ctr_pid "$id")
+  assert_equal "$(stat -c %u "/proc/$pid")" 100000
+  assert_equal "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" 100000
+}
+
+@test "userns: setgroups stays allowed when the runtime is root (as runc)" {
+  in_container 'cat /proc/self/setgroups'
+  assert_success
+  assert_output allow
+}
+
+@test "userns: an id outside the mappings shows as the overflow id" {
+  in_container 'stat -c %u /bin/busybox'
+  assert_success
+  assert_output 65534
+}
+
+@test "userns: process.user outside the mappings fails" {
+  cfg '.process.user = {"uid": 5000, "gid": 0}'
+  in_container 'id -u'
+  assert_failure
+}
+
+@test "userns: /dev/null is the host's node, bound in (no mknod)" {
+  in_container 'echo x >/dev/null && test -c /dev/null && awk "\$5 == \"/dev/null\"" /proc/self/mountinfo | wc -l'
+  assert_success
+  [ "$output" -ge 1 ] || { show_run; fail "/dev/null is not a bind mount"; }
+}
+
+@test "userns: without a network namespace of its own, /sys is the host's, bound" {
+  del_ns network
+  in_container 'test -d /sys/kernel && awk "\$5 == \"/sys\" { print \$4 }" /proc/self/mountinfo | head -n1'
+  assert_success
+  assert_output /
+}
+
+@test "userns: the /sys fallback is logged" {
+  hull_only
+  del_ns network
+  set_sh 'true'
+  id=$(new_id)
+  run --separate-stderr hull_cmd --debug run --bundle "$BUNDLE" "$id" </dev/null
+  assert_success
+  [[ $stderr == *"binding /sys instead"* ]] || { show_run; fail "no debug line"; }
+}
+
+@test "userns: with its own network namespace, sysfs is mounted fresh" {
+  add_ns network
+  in_container 'awk "\$5 == \"/sys\"" /proc/self/mountinfo | head -n1'
+  assert_success
+  [[ $output == *" - sysfs "* ]] || { show_run; fail "/sys is not a fresh sysfs"; }
+}
+
+@test "userns: nothing is left behind after the container exits" {
+  id=$(new_id)
+  set_sh 'true'
+  run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$id" </dev/null
+  assert_success
+  assert_nothing_left "$id"
+}

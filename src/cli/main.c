@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 typedef struct {
@@ -134,6 +135,13 @@ main (int argc, char **argv)
 {
   const char *root = NULL, *log_file = NULL, *log_format = "text";
   hull_context ctx = { .cgroup_manager = "cgroupfs" };
+
+  /* CVE-2019-5736 defence in depth: should a container ever get the kernel
+   * to run this binary inside it (#!/proc/self/exe), a root hull is
+   * non-dumpable from here on, so no other process can open
+   * /proc/<us>/exe and write the binary once we exit. */
+  if (geteuid () == 0)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
 
   opterr = 0;
   int c;

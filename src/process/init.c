@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/close_range.h>
@@ -94,6 +95,10 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
   return 0;
 }
 
+/* Our own binary, identified before pivot while /proc is the host's. */
+static struct stat self_exe;
+static bool self_exe_known;
+
 /* Everything up to READY. The order matters: namespaces, then the rootfs
  * (while init is still root with every capability), then the attributes
  * that need privilege, then the identity change that drops it. */
@@ -109,8 +114,9 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     return -1;
   if (hull_ns_join (spec, a->ns_fds, err) < 0)
     return -1;
-  /* Before the uid change: that makes us non-dumpable, and our /proc files
-   * (timens_offsets) then belong to the host's root. */
+  /* Before the uid change: we are non-dumpable, so our /proc files
+   * (timens_offsets) belong to the host's root, which we are only until
+   * become_ns_root. */
   if (hull_ns_setup_time (spec, err) < 0)
     return -1;
   if (hull_ns_new_userns (spec) && become_ns_root (err) < 0)
@@ -157,6 +163,9 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     return -1;
   if (hull_exec_resolve (proc->args.v[0], &proc->env, exe, err) < 0)
     return -1;
+  /* At create, for a clear error; again at start. */
+  if (self_exe_known && hull_exec_check_chain (*exe, &self_exe, err) < 0)
+    return -1;
 
   /* Only stdio and the preserved fds reach the program. */
   unsigned int first = 3 + (unsigned) a->preserve_fds;
@@ -172,6 +181,10 @@ start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *secco
 {
   hull_error err = { 0 };
   if (wait_for_start (a->fifo_fd, &err) < 0)
+    goto fail;
+  /* Again: the image may have changed since create. Before seccomp, which
+     may deny the open. */
+  if (self_exe_known && hull_exec_check_chain (exe, &self_exe, &err) < 0)
     goto fail;
   if (hull_process_affinity_final (a->spec, &err) < 0)
     goto fail;
@@ -191,8 +204,18 @@ hull_init_main (const hull_init_args *a)
   const char *exe = NULL;
   hull_seccomp_ctx *seccomp = NULL;
 
+  /* Until execve we are the hull binary, holding its memory and fds: a
+   * process of the container (one sharing our pid namespace) must not
+   * reach /proc/<us>/exe, mem, environ or fd (CVE-2019-5736, CVE-2016-9962).
+   * Non-dumpable fails ptrace_may_access for anyone without CAP_SYS_PTRACE
+   * over the host; execve resets it for the program. Side effect: our
+   * /proc/self files belong to the host's root from now on. */
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    hull_fail_errno (&err, "prctl PR_SET_DUMPABLE");
+  else if (!(self_exe_known = stat ("/proc/self/exe", &self_exe) == 0))
+    hull_fail_errno (&err, "stat /proc/self/exe");
   /* Until the runtime has recorded us, its death must take us with it. */
-  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+  else if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     hull_fail_errno (&err, "prctl PR_SET_PDEATHSIG");
   else if (setup (a, &exe, &seccomp, &err) == 0)
     {

@@ -119,7 +119,9 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
    * become_ns_root. */
   if (hull_ns_setup_time (spec, err) < 0)
     return -1;
-  if (hull_ns_new_userns (spec) && become_ns_root (err) < 0)
+  /* New or joined: our host uid means nothing in there until we take its
+   * root (an unmapped uid cannot create files). */
+  if (hull_spec_namespace (spec, HULL_NS_USER) != NULL && become_ns_root (err) < 0)
     return -1;
   if (a->cgroupns_late && unshare (CLONE_NEWCGROUP) < 0)
     return hull_fail_errno (err, "unshare the cgroup namespace");

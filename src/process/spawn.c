@@ -5,6 +5,7 @@
 #include "linux/security.h"
 #include <hull/cleanup.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -25,6 +26,44 @@ kill_and_reap (pid_t pid)
   kill (pid, SIGKILL);
   while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
     ;
+}
+
+/* The joiner: enters the user namespace given by path, clone3()s init with
+ * every new namespace (owned by that user namespace now) as a sibling, so
+ * init stays the runtime's child (CLONE_PARENT), reports init's pid and
+ * exits. */
+static void
+join_userns_and_spawn (hull_init_args *args, struct clone_args *ca)
+{
+  hull_error err = { 0 };
+  int *ns_fds = args->ns_fds;
+  if (setns (ns_fds[HULL_NS_USER], CLONE_NEWUSER) < 0)
+    {
+      hull_fail_errno (&err, "setns into the user namespace %s",
+                       hull_spec_namespace (args->spec, HULL_NS_USER)->path);
+      goto fail;
+    }
+  hull_closep (&ns_fds[HULL_NS_USER]);
+  ca->flags |= CLONE_PARENT;
+  /* The kernel takes the exit signal of a CLONE_PARENT child from us. */
+  ca->exit_signal = 0;
+  pid_t pid = clone3_fork (ca);
+  if (pid == 0)
+    {
+      hull_init_main (args);
+      _exit (1);
+    }
+  if (pid < 0)
+    {
+      hull_fail_errno (&err, "clone3 in the user namespace %s",
+                       hull_spec_namespace (args->spec, HULL_NS_USER)->path);
+      goto fail;
+    }
+  if (hull_sync_send_value (args->sync_fd, HULL_SYNC_PID, (int32_t) pid, &err) == 0)
+    return;
+fail:;
+  hull_error ignored;
+  hull_sync_send (args->sync_fd, HULL_SYNC_ERROR, &err, &ignored);
 }
 
 static int
@@ -82,11 +121,20 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
   args->sync_fd = child_fd;
   args->ns_fds = ns_fds;
 
-  pid_t pid = clone3_fork (&ca);
+  /* New namespaces belong to the user namespace of the process that makes
+   * them: with a user namespace given by path, a joiner enters it first and
+   * makes init from there. */
+  bool joiner = ns_fds[HULL_NS_USER] >= 0 && (ca.flags & ~(uint64_t) CLONE_INTO_CGROUP) != 0;
+  struct clone_args joiner_ca = { .exit_signal = SIGCHLD };
+
+  pid_t pid = clone3_fork (joiner ? &joiner_ca : &ca);
   if (pid == 0)
     {
       close (parent_fd);
-      hull_init_main (args);
+      if (joiner)
+        join_userns_and_spawn (args, &ca);
+      else
+        hull_init_main (args);
       _exit (1);
     }
   int clone_errno = errno;
@@ -102,6 +150,18 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
     return hull_fail (err, clone_errno, "clone3");
 
   hull_closep (&child_fd);
+  if (joiner)
+    {
+      pid_t joiner_pid = pid;
+      int32_t init_pid = 0;
+      int r = hull_sync_wait_value (parent_fd, HULL_SYNC_PID, "the user namespace joiner",
+                                    &init_pid, err);
+      while (waitpid (joiner_pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+      if (r < 0)
+        return -1;
+      pid = init_pid;
+    }
   if (parent_side (args, cg, pid, parent_fd, err) < 0)
     {
       kill_and_reap (pid);

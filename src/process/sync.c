@@ -12,10 +12,10 @@ hull_sync_pair (int fds[2], hull_error *err)
   return 0;
 }
 
-int
-hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_error *err)
+static int
+send_msg (int fd, hull_sync_type type, const hull_error *payload, int32_t value, hull_error *err)
 {
-  hull_sync_msg m = { .type = type };
+  hull_sync_msg m = { .type = type, .value = value };
   size_t len = offsetof (hull_sync_msg, msg);
   if (payload)
     {
@@ -34,7 +34,20 @@ hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_err
 }
 
 int
-hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *err)
+hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_error *err)
+{
+  return send_msg (fd, type, payload, 0, err);
+}
+
+int
+hull_sync_send_value (int fd, hull_sync_type type, int32_t value, hull_error *err)
+{
+  return send_msg (fd, type, NULL, value, err);
+}
+
+int
+hull_sync_wait_value (int fd, hull_sync_type want, const char *peer, int32_t *value,
+                      hull_error *err)
 {
   hull_sync_msg m;
   ssize_t r;
@@ -55,5 +68,13 @@ hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *err)
     }
   if (m.type != (uint32_t) want)
     return hull_fail (err, EPROTO, "sync: unexpected message %u from %s", m.type, peer);
+  if (value)
+    *value = m.value;
   return 0;
+}
+
+int
+hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *err)
+{
+  return hull_sync_wait_value (fd, want, peer, NULL, err);
 }

@@ -10,11 +10,13 @@ typedef enum {
   HULL_SYNC_GO = 1,    /* parent -> init: id maps written, cgroups joined */
   HULL_SYNC_READY,     /* init -> parent: set up, waiting on exec.fifo */
   HULL_SYNC_ERROR,     /* init -> parent: setup failed, message attached */
+  HULL_SYNC_PID,       /* joiner -> parent: init's pid (user namespace joined by path) */
 } hull_sync_type;
 
 typedef struct {
   uint32_t type;
   int32_t errnum;
+  int32_t value;       /* HULL_SYNC_PID: the pid */
   char msg[HULL_ERROR_MSG_MAX];
 } hull_sync_msg;
 
@@ -22,9 +24,13 @@ typedef struct {
 int hull_sync_pair (int fds[2], hull_error *err);
 
 int hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_error *err);
+int hull_sync_send_value (int fd, hull_sync_type type, int32_t value, hull_error *err);
 
 /* Waits for a message of type `want`. An ERROR message is turned into *err
  * (returns -1); EOF means the peer died: returns -1 with "peer" in the text. */
 int hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *err);
+/* Same, returning the message's value. */
+int hull_sync_wait_value (int fd, hull_sync_type want, const char *peer, int32_t *value,
+                          hull_error *err);
 
 #endif

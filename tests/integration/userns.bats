@@ -108,6 +108,24 @@ open_tmp_path() {
   [[ $output == *" - sysfs "* ]] || { show_run; fail "/sys is not a fresh sysfs"; }
 }
 
+# New namespaces must belong to the joined user namespace: else hostname and
+# mounts in them fail with EPERM.
+@test "userns: joining a user namespace by path while creating the others" {
+  local a
+  a=$(new_id)
+  start_sleeper "$a"
+  pid=$(ctr_pid "$a")
+  cfg --arg p "/proc/$pid/ns/user" \
+    'del(.linux.uidMappings, .linux.gidMappings)
+     | .linux.namespaces = [{type: "mount"}, {type: "pid"}, {type: "uts"}, {type: "ipc"},
+                            {type: "network"}, {type: "user", path: $p}]
+     | .hostname = "joined"'
+  in_container 'readlink /proc/self/ns/user; hostname; echo $$; id -u; cat /proc/self/uid_map'
+  assert_success
+  assert_equal "$(echo $output)" \
+    "$(readlink /proc/$pid/ns/user) joined 1 0 0 100000 1000 1000 300000 1000"
+}
+
 @test "userns: nothing is left behind after the container exits" {
   id=$(new_id)
   set_sh 'true'

@@ -56,6 +56,24 @@ int hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error
  * EBUSY while the last processes exit). */
 int hull_cgroup_destroy (const hull_cgroup *cg, hull_error *err);
 
+/* ---- resources (linux.resources) ---- */
+
+/* Checks resources against the host layout before any side effect: values
+ * in range, controllers present, unified keys valid. Messages name the JSON
+ * path (prefix: "config.json: .linux.resources" or the update's source). */
+int hull_cgroup_check_resources (hull_cgroup_layout layout, const hull_resources *res,
+                                 const char *where, hull_error *err);
+
+/* Writes the resources into the container's directories: at create before
+ * the process joins (no window where it runs unlimited), and on update. */
+int hull_cgroup_apply_resources (const hull_cgroup *cg, const hull_resources *res, bool update,
+                                 hull_error *err);
+
+/* pause/resume: v1 freezer.state, v2 cgroup.freeze; waits until frozen. */
+int hull_cgroup_freeze (const hull_cgroup *cg, bool frozen, hull_error *err);
+/* Whether the container's cgroup is frozen (false when there is no freezer). */
+bool hull_cgroup_is_frozen (const hull_cgroup *cg);
+
 /* Persistence inside state.json: an opaque JSON text and back. */
 char *hull_cgroup_to_json (const hull_cgroup *cg);
 int hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err);

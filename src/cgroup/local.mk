@@ -1,6 +1,7 @@
 libhull_a_SOURCES += \
 	src/cgroup/cgroup.c \
 	src/cgroup/path.c \
+	src/cgroup/resources_stub.c \
 	src/cgroup/v1.c \
 	src/cgroup/v2.c
 noinst_HEADERS += \

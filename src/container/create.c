@@ -129,6 +129,10 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     return -1;
   if (hull_cgroup_prepare (p->spec, opts->id, ctx->cgroup_manager, &cg, err) < 0)
     goto fail;
+  /* Limits before the process joins: it never runs unlimited. */
+  if (p->spec->linux_ && p->spec->linux_->resources
+      && hull_cgroup_apply_resources (cg, p->spec->linux_->resources, false, err) < 0)
+    goto fail;
 
   if (mkfifoat (dirfd, HULL_EXEC_FIFO, 0600) < 0)
     {

@@ -76,6 +76,14 @@ hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_er
   if (l && (l->time_monotonic.set || l->time_boottime.set) && !creates (spec, HULL_NS_TIME))
     return hull_fail (err, 0,
                       "config.json: .linux.timeOffsets: offsets need a new time namespace");
+  if (l && l->resources && !(ctx->cgroup_manager && strcmp (ctx->cgroup_manager, "disabled") == 0))
+    {
+      hull_cgroup_layout layout;
+      if (hull_cgroup_detect (&layout, err) < 0
+          || hull_cgroup_check_resources (layout, l->resources, "config.json: .linux.resources",
+                                          err) < 0)
+        return -1;
+    }
   if (hull_identity_check (spec, err) < 0 || hull_process_attrs_check (spec, err) < 0
       || hull_sysctl_check (spec, err) < 0 || hull_lsm_check (spec, err) < 0
       || hull_seccomp_check (spec, err) < 0)

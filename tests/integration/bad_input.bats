@@ -152,3 +152,10 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
   is_runc && skip "runc allocates terminals"
   expect_bad_config '.process.terminal = true' "config.json: .process.terminal"
 }
+
+# Limits are parsed but not written yet: refusing beats running unlimited.
+@test "resource limits are refused until they are supported" {
+  is_runc && skip "runc applies limits"
+  expect_bad_config '.linux.resources.memory = {"limit": 100000000}' \
+    "config.json: .linux.resources.memory: resource limits are not supported yet"
+}

@@ -1,6 +1,5 @@
 #include "config.h"
 #include "linux/namespaces.h"
-#include "linux/idmap.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <errno.h>
@@ -112,14 +111,6 @@ hull_ns_open_paths (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *e
                             i, ns->path, what, hull_ns_type_name (ns->type));
         }
     }
-  /* A created mount namespace has no path: its slot carries the idmapped
-     mount trees to init instead (see idmap.h). */
-  if (creates (spec, HULL_NS_MOUNT)
-      && hull_idmap_prepare (spec, &fds[HULL_NS_MOUNT], err) < 0)
-    {
-      hull_ns_close_paths (fds);
-      return -1;
-    }
   return 0;
 }
 
@@ -154,14 +145,6 @@ hull_ns_join (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *err)
       hull_ns_type t = order[i];
       if (fds[t] < 0)
         continue;
-      if (t == HULL_NS_MOUNT && creates (spec, t))
-        {
-          int r = hull_idmap_receive (spec, fds[t], err);
-          hull_closep (&fds[t]);
-          if (r < 0)
-            return -1;
-          continue;
-        }
       if (setns (fds[t], clone_flag[t]) < 0)
         return hull_fail_errno (err, "setns into the %s namespace %s", hull_ns_type_name (t),
                                 hull_spec_namespace (spec, t)->path);

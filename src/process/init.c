@@ -4,6 +4,7 @@
 #include "process/exec.h"
 #include <hull/cleanup.h>
 #include <hull/rootfs.h>
+#include "linux/idmap.h"
 #include "linux/security.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -72,10 +73,12 @@ cmp_int (const void *a, const void *b)
 static int
 close_runtime_fds (const hull_init_args *a, hull_error *err)
 {
-  int keep[HULL_NS_COUNT + 2];
+  int keep[HULL_NS_COUNT + 3];
   size_t n = 0;
   keep[n++] = a->sync_fd;
   keep[n++] = a->fifo_fd;
+  if (a->idmap_fd >= 0)
+    keep[n++] = a->idmap_fd;
   for (int t = 0; t < HULL_NS_COUNT; t++)
     if (a->ns_fds[t] >= 0)
       keep[n++] = a->ns_fds[t];
@@ -113,6 +116,8 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
   if (hull_sync_wait (a->sync_fd, HULL_SYNC_GO, "the runtime", err) < 0)
     return -1;
   if (hull_ns_join (spec, a->ns_fds, err) < 0)
+    return -1;
+  if (a->idmap_fd >= 0 && hull_idmap_receive (spec, a->idmap_fd, err) < 0)
     return -1;
   /* Before the uid change: we are non-dumpable, so our /proc files
    * (timens_offsets) belong to the host's root, which we are only until

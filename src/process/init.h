@@ -18,6 +18,7 @@ typedef struct {
   int sync_fd;               /* init's end of the sync channel */
   int fifo_fd;               /* read end of exec.fifo: start writes one byte */
   int *ns_fds;               /* [HULL_NS_COUNT] namespaces to join by path */
+  int idmap_fd;              /* idmapped mount trees queued by the runtime, or -1 */
 } hull_init_args;
 
 /* Runs in the child right after clone3. Only returns on failure, after

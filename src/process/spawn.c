@@ -1,6 +1,7 @@
 #include "config.h"
 #include "process/spawn.h"
 #include "process/sync.h"
+#include "linux/idmap.h"
 #include "linux/namespaces.h"
 #include "linux/security.h"
 #include <hull/cleanup.h>
@@ -91,11 +92,16 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
 
   if (hull_ns_open_paths (args->spec, ns_fds, err) < 0)
     return -1;
-  if (hull_sync_pair (fds, err) < 0)
+  /* Idmapped trees need host privilege over the source: built here. */
+  cleanup_close int idmap_fd = -1;
+  const hull_namespace *mntns = hull_spec_namespace (args->spec, HULL_NS_MOUNT);
+  if ((mntns && mntns->path == NULL && hull_idmap_prepare (args->spec, &idmap_fd, err) < 0)
+      || hull_sync_pair (fds, err) < 0)
     {
       hull_ns_close_paths (ns_fds);
       return -1;
     }
+  args->idmap_fd = idmap_fd;
   cleanup_close int parent_fd = fds[0];
   cleanup_close int child_fd = fds[1];
 
@@ -150,6 +156,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
     return hull_fail (err, clone_errno, "clone3");
 
   hull_closep (&child_fd);
+  hull_closep (&idmap_fd);
   if (joiner)
     {
       pid_t joiner_pid = pid;

@@ -503,6 +503,51 @@ hj_get_strv (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, bool re
 }
 
 int
+hj_get_new_object (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, size_t size,
+                   void *slot, hj_parse_fn *parse, void *user)
+{
+  yajl_val o;
+  int r = hj_get_object (c, p, obj, key, false, &o);
+  if (r <= 0)
+    return r;
+  void *out = calloc (1, size);
+  if (out == NULL)
+    return hj_oom (c);
+  /* slot is really a T **; memcpy stores the pointer without a cast. */
+  memcpy (slot, &out, sizeof out);
+  return parse (c, HJ_KEY (p, key), o, out, user) < 0 ? -1 : 1;
+}
+
+int
+hj_get_object_array (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
+                     bool required, size_t elem_size, void *items, size_t *n,
+                     hj_parse_fn *parse_one, void *user)
+{
+  yajl_val a;
+  int r = hj_get_array (c, p, obj, key, required, &a);
+  if (r <= 0)
+    return r;
+  /* Element paths live on this frame: parse_one may only use them (or pass
+   * them to hj_fail) while it runs. */
+  const hj_path *ap = HJ_KEY (p, key);
+  char *arr = hj_calloc (a->u.array.len, elem_size);
+  if (arr == NULL)
+    return hj_oom (c);
+  /* As in hj_get_new_object. */
+  memcpy (items, &arr, sizeof arr);
+  *n = a->u.array.len;
+  for (size_t i = 0; i < a->u.array.len; i++)
+    {
+      const hj_path *ep = HJ_IDX (ap, i);
+      yajl_val o = a->u.array.values[i];
+      if (hj_expect_object (c, ep, o) < 0
+          || parse_one (c, ep, o, arr + i * elem_size, user) < 0)
+        return -1;
+    }
+  return 1;
+}
+
+int
 hj_get_kvmap (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, hull_kvmap *out)
 {
   yajl_val o;

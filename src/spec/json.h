@@ -78,6 +78,21 @@ int hj_get_strv (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
 int hj_get_kvmap (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
                   hull_kvmap *out);
 
+/* Fills out (a zeroed struct) from obj, already checked to be an object
+ * whose path is p; returns -1 on error. */
+typedef int hj_parse_fn (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user);
+/* An optional object member parsed into a new zeroed struct of size bytes.
+ * slot is the address of the caller's T *: it is set before parse runs, so
+ * a failure half-way is cleaned up by the normal free path. */
+int hj_get_new_object (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
+                       size_t size, void *slot, hj_parse_fn *parse, void *user);
+/* An array of objects, each parsed by parse_one into its element of a new
+ * array of elem_size-byte structs. items is the address of the caller's T *;
+ * it and *n are set first, for the same reason. */
+int hj_get_object_array (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
+                         bool required, size_t elem_size, void *items, size_t *n,
+                         hj_parse_fn *parse_one, void *user);
+
 /* Checks that s is an absolute path (p names where it came from). */
 int hj_check_absolute (hj_ctx *c, const hj_path *p, const char *s);
 

@@ -74,3 +74,12 @@ spec_rlimit_from_name (const char *name)
       return rlimits[i].resource;
   return -1;
 }
+
+bool
+spec_in_list (const char *s, const char *const *list)
+{
+  for (; *list; list++)
+    if (strcmp (s, *list) == 0)
+      return true;
+  return false;
+}

@@ -8,40 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int
+parse_id_mapping (hj_ctx *c, const hj_path *ep, yajl_val m, void *elem, void *user)
+{
+  hull_id_mapping *id = elem;
+  uint64_t v;
+  if (hj_get_u64 (c, ep, m, "containerID", true, UINT32_MAX, &v) < 0)
+    return -1;
+  id->container_id = (uint32_t) v;
+  if (hj_get_u64 (c, ep, m, "hostID", true, UINT32_MAX, &v) < 0)
+    return -1;
+  id->host_id = (uint32_t) v;
+  if (hj_get_u64 (c, ep, m, "size", true, UINT32_MAX, &v) < 0)
+    return -1;
+  if (v == 0)
+    return hj_fail (c, HJ_KEY (ep, "size"), "expected a positive integer");
+  id->size = (uint32_t) v;
+  return 0;
+}
+
 int
 spec_parse_id_mappings (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
                         hull_id_mapping **out, size_t *n_out)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, obj, key, false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, key);
-  *out = hj_calloc (a->u.array.len, sizeof **out);
-  if (*out == NULL)
-    return hj_oom (c);
-  *n_out = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val m = a->u.array.values[i];
-      hull_id_mapping *id = &(*out)[i];
-      uint64_t v;
-      if (hj_expect_object (c, ep, m) < 0)
-        return -1;
-      if (hj_get_u64 (c, ep, m, "containerID", true, UINT32_MAX, &v) < 0)
-        return -1;
-      id->container_id = (uint32_t) v;
-      if (hj_get_u64 (c, ep, m, "hostID", true, UINT32_MAX, &v) < 0)
-        return -1;
-      id->host_id = (uint32_t) v;
-      if (hj_get_u64 (c, ep, m, "size", true, UINT32_MAX, &v) < 0)
-        return -1;
-      if (v == 0)
-        return hj_fail (c, HJ_KEY (ep, "size"), "expected a positive integer");
-      id->size = (uint32_t) v;
-    }
-  return 1;
+  return hj_get_object_array (c, p, obj, key, false, sizeof **out, out, n_out,
+                              parse_id_mapping, NULL);
 }
 
 static int
@@ -79,39 +70,48 @@ parse_root (hj_ctx *c, yajl_val doc, hull_spec *spec)
 }
 
 static int
+parse_mount (hj_ctx *c, const hj_path *ep, yajl_val m, void *elem, void *user)
+{
+  hull_mount *mnt = elem;
+  /* runc tolerates relative destinations from pre-1.0 specs; 1.x says
+   * absolute, and guessing the base would be wrong. */
+  if (hj_get_string (c, ep, m, "destination", true, &mnt->destination) < 0
+      || hj_check_absolute (c, HJ_KEY (ep, "destination"), mnt->destination) < 0)
+    return -1;
+  if (hj_get_opt_string (c, ep, m, "source", &mnt->source) < 0
+      || hj_get_opt_string (c, ep, m, "type", &mnt->type) < 0
+      || hj_get_strv (c, ep, m, "options", false, &mnt->options) < 0)
+    return -1;
+  if (spec_parse_id_mappings (c, ep, m, "uidMappings", &mnt->uid_mappings,
+                              &mnt->n_uid_mappings) < 0
+      || spec_parse_id_mappings (c, ep, m, "gidMappings", &mnt->gid_mappings,
+                                 &mnt->n_gid_mappings) < 0)
+    return -1;
+  return 0;
+}
+
+static int
 parse_mounts (hj_ctx *c, yajl_val doc, hull_spec *spec)
 {
-  yajl_val a;
-  int r = hj_get_array (c, NULL, doc, "mounts", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (NULL, "mounts");
-  spec->mounts = hj_calloc (a->u.array.len, sizeof *spec->mounts);
-  if (spec->mounts == NULL)
-    return hj_oom (c);
-  spec->n_mounts = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val m = a->u.array.values[i];
-      hull_mount *mnt = &spec->mounts[i];
-      if (hj_expect_object (c, ep, m) < 0)
-        return -1;
-      /* runc tolerates relative destinations from pre-1.0 specs; 1.x says
-       * absolute, and guessing the base would be wrong. */
-      if (hj_get_string (c, ep, m, "destination", true, &mnt->destination) < 0
-          || hj_check_absolute (c, HJ_KEY (ep, "destination"), mnt->destination) < 0)
-        return -1;
-      if (hj_get_opt_string (c, ep, m, "source", &mnt->source) < 0
-          || hj_get_opt_string (c, ep, m, "type", &mnt->type) < 0
-          || hj_get_strv (c, ep, m, "options", false, &mnt->options) < 0)
-        return -1;
-      if (spec_parse_id_mappings (c, ep, m, "uidMappings", &mnt->uid_mappings,
-                                  &mnt->n_uid_mappings) < 0
-          || spec_parse_id_mappings (c, ep, m, "gidMappings", &mnt->gid_mappings,
-                                     &mnt->n_gid_mappings) < 0)
-        return -1;
-    }
+  return hj_get_object_array (c, NULL, doc, "mounts", false, sizeof *spec->mounts,
+                              &spec->mounts, &spec->n_mounts, parse_mount, NULL) < 0 ? -1 : 0;
+}
+
+static int
+parse_hook (hj_ctx *c, const hj_path *ep, yajl_val h, void *elem, void *user)
+{
+  hull_hook *hook = elem;
+  if (hj_get_string (c, ep, h, "path", true, &hook->path) < 0
+      || hj_check_absolute (c, HJ_KEY (ep, "path"), hook->path) < 0)
+    return -1;
+  if (hj_get_strv (c, ep, h, "args", false, &hook->args) < 0
+      || hj_get_strv (c, ep, h, "env", false, &hook->env) < 0)
+    return -1;
+  int r = hj_get_opt_i64 (c, ep, h, "timeout", INT64_MIN, INT64_MAX, &hook->timeout);
+  if (r < 0)
+    return -1;
+  if (r > 0 && hook->timeout.v <= 0)
+    return hj_fail (c, HJ_KEY (ep, "timeout"), "expected a positive integer");
   return 0;
 }
 
@@ -119,35 +119,8 @@ static int
 parse_hook_list (hj_ctx *c, const hj_path *p, yajl_val hooks, const char *key,
                  hull_hook_list *out)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, hooks, key, false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, key);
-  out->items = hj_calloc (a->u.array.len, sizeof *out->items);
-  if (out->items == NULL)
-    return hj_oom (c);
-  out->n = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val h = a->u.array.values[i];
-      hull_hook *hook = &out->items[i];
-      if (hj_expect_object (c, ep, h) < 0)
-        return -1;
-      if (hj_get_string (c, ep, h, "path", true, &hook->path) < 0
-          || hj_check_absolute (c, HJ_KEY (ep, "path"), hook->path) < 0)
-        return -1;
-      if (hj_get_strv (c, ep, h, "args", false, &hook->args) < 0
-          || hj_get_strv (c, ep, h, "env", false, &hook->env) < 0)
-        return -1;
-      r = hj_get_opt_i64 (c, ep, h, "timeout", INT64_MIN, INT64_MAX, &hook->timeout);
-      if (r < 0)
-        return -1;
-      if (r > 0 && hook->timeout.v <= 0)
-        return hj_fail (c, HJ_KEY (ep, "timeout"), "expected a positive integer");
-    }
-  return 0;
+  return hj_get_object_array (c, p, hooks, key, false, sizeof *out->items, &out->items,
+                              &out->n, parse_hook, NULL) < 0 ? -1 : 0;
 }
 
 static int

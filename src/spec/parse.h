@@ -9,6 +9,8 @@
 
 /* names.c */
 int spec_rlimit_from_name (const char *name);  /* RLIMIT_* or -1 */
+/* Whether s is one of the names in the NULL-terminated list. */
+bool spec_in_list (const char *s, const char *const *list);
 
 /* parse.c */
 int spec_parse_id_mappings (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,

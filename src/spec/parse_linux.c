@@ -6,42 +6,26 @@
 #include <string.h>
 
 static int
-parse_namespaces (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
+parse_namespace (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, lin, "namespaces", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, "namespaces");
-  out->namespaces = hj_calloc (a->u.array.len, sizeof *out->namespaces);
-  if (out->namespaces == NULL)
-    return hj_oom (c);
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val o = a->u.array.values[i];
-      /* Counted as filled so a failure below still frees the path. */
-      hull_namespace *ns = &out->namespaces[out->n_namespaces++];
-      yajl_val tv;
-      if (hj_expect_object (c, ep, o) < 0)
-        return -1;
-      tv = hj_member (o, "type");
-      if (tv == NULL)
-        return hj_fail (c, HJ_KEY (ep, "type"), "required field missing");
-      if (!YAJL_IS_STRING (tv))
-        return hj_fail (c, HJ_KEY (ep, "type"), "expected a string");
-      int t = hull_ns_type_from_name (tv->u.string);
-      if (t < 0)
-        return hj_fail (c, HJ_KEY (ep, "type"), "unknown namespace \"%s\"", tv->u.string);
-      ns->type = (hull_ns_type) t;
-      for (size_t j = 0; j + 1 < out->n_namespaces; j++)
-        if (out->namespaces[j].type == ns->type)
-          return hj_fail (c, ep, "duplicate namespace \"%s\"", tv->u.string);
-      if (hj_get_opt_string (c, ep, o, "path", &ns->path) < 0)
-        return -1;
-      if (ns->path != NULL && hj_check_absolute (c, HJ_KEY (ep, "path"), ns->path) < 0)
-        return -1;
-    }
+  const hull_linux *out = user;
+  hull_namespace *ns = elem;
+  yajl_val tv = hj_member (o, "type");
+  if (tv == NULL)
+    return hj_fail (c, HJ_KEY (ep, "type"), "required field missing");
+  if (!YAJL_IS_STRING (tv))
+    return hj_fail (c, HJ_KEY (ep, "type"), "expected a string");
+  int t = hull_ns_type_from_name (tv->u.string);
+  if (t < 0)
+    return hj_fail (c, HJ_KEY (ep, "type"), "unknown namespace \"%s\"", tv->u.string);
+  ns->type = (hull_ns_type) t;
+  for (const hull_namespace *prev = out->namespaces; prev < ns; prev++)
+    if (prev->type == ns->type)
+      return hj_fail (c, ep, "duplicate namespace \"%s\"", tv->u.string);
+  if (hj_get_opt_string (c, ep, o, "path", &ns->path) < 0)
+    return -1;
+  if (ns->path != NULL && hj_check_absolute (c, HJ_KEY (ep, "path"), ns->path) < 0)
+    return -1;
   return 0;
 }
 
@@ -82,49 +66,33 @@ parse_time_offsets (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
 }
 
 static int
-parse_devices (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
+parse_device (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, lin, "devices", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, "devices");
-  out->devices = hj_calloc (a->u.array.len, sizeof *out->devices);
-  if (out->devices == NULL)
-    return hj_oom (c);
-  out->n_devices = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val o = a->u.array.values[i];
-      hull_device *d = &out->devices[i];
-      if (hj_expect_object (c, ep, o) < 0)
-        return -1;
-      if (hj_get_string (c, ep, o, "path", true, &d->path) < 0
-          || hj_check_absolute (c, HJ_KEY (ep, "path"), d->path) < 0)
-        return -1;
+  hull_device *d = elem;
+  if (hj_get_string (c, ep, o, "path", true, &d->path) < 0
+      || hj_check_absolute (c, HJ_KEY (ep, "path"), d->path) < 0)
+    return -1;
 
-      yajl_val tv = hj_member (o, "type");
-      if (tv == NULL)
-        return hj_fail (c, HJ_KEY (ep, "type"), "required field missing");
-      if (!YAJL_IS_STRING (tv))
-        return hj_fail (c, HJ_KEY (ep, "type"), "expected a string");
-      const char *t = tv->u.string;
-      if (strlen (t) != 1 || strchr ("cbup", t[0]) == NULL)
-        return hj_fail (c, HJ_KEY (ep, "type"),
-                        "invalid device type \"%s\" (expected \"c\", \"b\", \"u\" or \"p\")", t);
-      d->type = t[0];
+  yajl_val tv = hj_member (o, "type");
+  if (tv == NULL)
+    return hj_fail (c, HJ_KEY (ep, "type"), "required field missing");
+  if (!YAJL_IS_STRING (tv))
+    return hj_fail (c, HJ_KEY (ep, "type"), "expected a string");
+  const char *t = tv->u.string;
+  if (strlen (t) != 1 || strchr ("cbup", t[0]) == NULL)
+    return hj_fail (c, HJ_KEY (ep, "type"),
+                    "invalid device type \"%s\" (expected \"c\", \"b\", \"u\" or \"p\")", t);
+  d->type = t[0];
 
-      /* A FIFO has no device number; the others need both halves. */
-      bool need = d->type != 'p';
-      if (hj_get_i64 (c, ep, o, "major", need, INT64_MIN, INT64_MAX, &d->major) < 0
-          || hj_get_i64 (c, ep, o, "minor", need, INT64_MIN, INT64_MAX, &d->minor) < 0)
-        return -1;
-      if (hj_get_opt_u64 (c, ep, o, "fileMode", UINT32_MAX, &d->file_mode) < 0
-          || hj_get_opt_u64 (c, ep, o, "uid", UINT32_MAX, &d->uid) < 0
-          || hj_get_opt_u64 (c, ep, o, "gid", UINT32_MAX, &d->gid) < 0)
-        return -1;
-    }
+  /* A FIFO has no device number; the others need both halves. */
+  bool need = d->type != 'p';
+  if (hj_get_i64 (c, ep, o, "major", need, INT64_MIN, INT64_MAX, &d->major) < 0
+      || hj_get_i64 (c, ep, o, "minor", need, INT64_MIN, INT64_MAX, &d->minor) < 0)
+    return -1;
+  if (hj_get_opt_u64 (c, ep, o, "fileMode", UINT32_MAX, &d->file_mode) < 0
+      || hj_get_opt_u64 (c, ep, o, "uid", UINT32_MAX, &d->uid) < 0
+      || hj_get_opt_u64 (c, ep, o, "gid", UINT32_MAX, &d->gid) < 0)
+    return -1;
   return 0;
 }
 
@@ -140,17 +108,9 @@ parse_abs_paths (hj_ctx *c, const hj_path *p, yajl_val lin, const char *key, hul
 }
 
 static int
-parse_personality (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
+parse_personality (hj_ctx *c, const hj_path *pp, yajl_val o, void *out, void *user)
 {
-  const hj_path *pp = HJ_KEY (p, "personality");
-  yajl_val o;
-  int r = hj_get_object (c, p, lin, "personality", false, &o);
-  if (r <= 0)
-    return r;
-  out->personality = calloc (1, sizeof *out->personality);
-  if (out->personality == NULL)
-    return hj_oom (c);
-  hull_personality *pe = out->personality;
+  hull_personality *pe = out;
   if (hj_get_string (c, pp, o, "domain", true, &pe->domain) < 0)
     return -1;
   if (strcmp (pe->domain, "LINUX") != 0 && strcmp (pe->domain, "LINUX32") != 0)
@@ -161,17 +121,9 @@ parse_personality (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
 }
 
 static int
-parse_memory_policy (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
+parse_memory_policy (hj_ctx *c, const hj_path *mp, yajl_val o, void *out, void *user)
 {
-  const hj_path *mp = HJ_KEY (p, "memoryPolicy");
-  yajl_val o;
-  int r = hj_get_object (c, p, lin, "memoryPolicy", false, &o);
-  if (r <= 0)
-    return r;
-  out->memory_policy = calloc (1, sizeof *out->memory_policy);
-  if (out->memory_policy == NULL)
-    return hj_oom (c);
-  hull_memory_policy *m = out->memory_policy;
+  hull_memory_policy *m = out;
   /* Mode and flag names are resolved by the runtime (MPOL_* grow over time). */
   if (hj_get_string (c, mp, o, "mode", true, &m->mode) < 0
       || hj_get_opt_string (c, mp, o, "nodes", &m->nodes) < 0
@@ -225,6 +177,19 @@ parse_intel_rdt (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
              ? -1 : 0;
 }
 
+/* The typed parsers of parse.h, shaped for hj_get_new_object. */
+static int
+parse_resources (hj_ctx *c, const hj_path *p, yajl_val o, void *out, void *user)
+{
+  return spec_parse_resources (c, p, o, out);
+}
+
+static int
+parse_seccomp (hj_ctx *c, const hj_path *p, yajl_val o, void *out, void *user)
+{
+  return spec_parse_seccomp (c, p, o, out);
+}
+
 int
 spec_parse_linux (hj_ctx *c, const hj_path *p, yajl_val v, hull_linux *out)
 {
@@ -235,55 +200,35 @@ spec_parse_linux (hj_ctx *c, const hj_path *p, yajl_val v, hull_linux *out)
 
   if (hj_expect_object (c, p, v) < 0)
     return -1;
-  if (parse_namespaces (c, p, v, out) < 0)
+  if (hj_get_object_array (c, p, v, "namespaces", false, sizeof *out->namespaces,
+                           &out->namespaces, &out->n_namespaces, parse_namespace, out) < 0)
     return -1;
   if (spec_parse_id_mappings (c, p, v, "uidMappings", &out->uid_mappings,
                               &out->n_uid_mappings) < 0
       || spec_parse_id_mappings (c, p, v, "gidMappings", &out->gid_mappings,
                                  &out->n_gid_mappings) < 0)
     return -1;
-  if (parse_time_offsets (c, p, v, out) < 0 || parse_devices (c, p, v, out) < 0)
+  if (parse_time_offsets (c, p, v, out) < 0
+      || hj_get_object_array (c, p, v, "devices", false, sizeof *out->devices, &out->devices,
+                              &out->n_devices, parse_device, NULL) < 0)
     return -1;
   if (hj_get_opt_string (c, p, v, "cgroupsPath", &out->cgroups_path) < 0)
     return -1;
 
-  yajl_val o;
-  int r = hj_get_object (c, p, v, "resources", false, &o);
-  if (r < 0)
+  if (hj_get_new_object (c, p, v, "resources", sizeof *out->resources, &out->resources,
+                         parse_resources, NULL) < 0)
     return -1;
-  if (r > 0)
-    {
-      out->resources = calloc (1, sizeof *out->resources);
-      if (out->resources == NULL)
-        return hj_oom (c);
-      if (spec_parse_resources (c, HJ_KEY (p, "resources"), o, out->resources) < 0)
-        return -1;
-    }
 
   if (hj_get_opt_string (c, p, v, "rootfsPropagation", &out->rootfs_propagation) < 0)
     return -1;
-  if (out->rootfs_propagation != NULL)
-    {
-      bool ok = false;
-      for (const char *const *s = propagations; *s && !ok; s++)
-        ok = strcmp (*s, out->rootfs_propagation) == 0;
-      if (!ok)
-        return hj_fail (c, HJ_KEY (p, "rootfsPropagation"),
-                        "unknown propagation \"%s\" (expected shared, slave, private, "
-                        "unbindable or their r-prefixed forms)", out->rootfs_propagation);
-    }
+  if (out->rootfs_propagation != NULL && !spec_in_list (out->rootfs_propagation, propagations))
+    return hj_fail (c, HJ_KEY (p, "rootfsPropagation"),
+                    "unknown propagation \"%s\" (expected shared, slave, private, "
+                    "unbindable or their r-prefixed forms)", out->rootfs_propagation);
 
-  r = hj_get_object (c, p, v, "seccomp", false, &o);
-  if (r < 0)
+  if (hj_get_new_object (c, p, v, "seccomp", sizeof *out->seccomp, &out->seccomp,
+                         parse_seccomp, NULL) < 0)
     return -1;
-  if (r > 0)
-    {
-      out->seccomp = calloc (1, sizeof *out->seccomp);
-      if (out->seccomp == NULL)
-        return hj_oom (c);
-      if (spec_parse_seccomp (c, HJ_KEY (p, "seccomp"), o, out->seccomp) < 0)
-        return -1;
-    }
 
   if (hj_get_kvmap (c, p, v, "sysctl", &out->sysctl) < 0)
     return -1;
@@ -292,7 +237,10 @@ spec_parse_linux (hj_ctx *c, const hj_path *p, yajl_val v, hull_linux *out)
     return -1;
   if (hj_get_opt_string (c, p, v, "mountLabel", &out->mount_label) < 0)
     return -1;
-  if (parse_personality (c, p, v, out) < 0 || parse_memory_policy (c, p, v, out) < 0
+  if (hj_get_new_object (c, p, v, "personality", sizeof *out->personality, &out->personality,
+                         parse_personality, NULL) < 0
+      || hj_get_new_object (c, p, v, "memoryPolicy", sizeof *out->memory_policy,
+                            &out->memory_policy, parse_memory_policy, NULL) < 0
       || parse_net_devices (c, p, v, out) < 0 || parse_intel_rdt (c, p, v, out) < 0)
     return -1;
   return 0;

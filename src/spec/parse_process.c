@@ -4,15 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool
-in_list (const char *s, const char *const *list)
-{
-  for (; *list; list++)
-    if (strcmp (s, *list) == 0)
-      return true;
-  return false;
-}
-
 static int
 parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
 {
@@ -55,17 +46,9 @@ parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
 }
 
 static int
-parse_capabilities (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+parse_capabilities (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user)
 {
-  const hj_path *p = HJ_KEY (pp, "capabilities");
-  yajl_val obj;
-  int r = hj_get_object (c, pp, proc, "capabilities", false, &obj);
-  if (r <= 0)
-    return r;
-  hull_capabilities *caps = calloc (1, sizeof *caps);
-  if (caps == NULL)
-    return hj_oom (c);
-  out->capabilities = caps;
+  hull_capabilities *caps = out;
   /* Names are checked by the runtime against what the kernel knows. */
   if (hj_get_strv (c, p, obj, "bounding", false, &caps->bounding) < 0
       || hj_get_strv (c, p, obj, "effective", false, &caps->effective) < 0
@@ -77,59 +60,36 @@ parse_capabilities (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *o
 }
 
 static int
-parse_rlimits (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+parse_rlimit (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
 {
-  yajl_val a;
-  int r = hj_get_array (c, pp, proc, "rlimits", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (pp, "rlimits");
-  out->rlimits = hj_calloc (a->u.array.len, sizeof *out->rlimits);
-  if (out->rlimits == NULL)
-    return hj_oom (c);
-  out->n_rlimits = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val o = a->u.array.values[i];
-      hull_rlimit *rl = &out->rlimits[i];
-      if (hj_expect_object (c, ep, o) < 0)
-        return -1;
-      if (hj_get_string (c, ep, o, "type", true, &rl->type) < 0)
-        return -1;
-      rl->resource = spec_rlimit_from_name (rl->type);
-      if (rl->resource < 0)
-        return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", rl->type);
-      for (size_t j = 0; j < i; j++)
-        if (out->rlimits[j].resource == rl->resource)
-          return hj_fail (c, HJ_KEY (ep, "type"), "duplicate rlimit \"%s\"", rl->type);
-      /* hard < soft is left to setrlimit(2), which reports it. */
-      if (hj_get_u64 (c, ep, o, "soft", true, UINT64_MAX, &rl->soft) < 0
-          || hj_get_u64 (c, ep, o, "hard", true, UINT64_MAX, &rl->hard) < 0)
-        return -1;
-    }
+  const hull_process *out = user;
+  hull_rlimit *rl = elem;
+  if (hj_get_string (c, ep, o, "type", true, &rl->type) < 0)
+    return -1;
+  rl->resource = spec_rlimit_from_name (rl->type);
+  if (rl->resource < 0)
+    return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", rl->type);
+  for (const hull_rlimit *prev = out->rlimits; prev < rl; prev++)
+    if (prev->resource == rl->resource)
+      return hj_fail (c, HJ_KEY (ep, "type"), "duplicate rlimit \"%s\"", rl->type);
+  /* hard < soft is left to setrlimit(2), which reports it. */
+  if (hj_get_u64 (c, ep, o, "soft", true, UINT64_MAX, &rl->soft) < 0
+      || hj_get_u64 (c, ep, o, "hard", true, UINT64_MAX, &rl->hard) < 0)
+    return -1;
   return 0;
 }
 
 static int
-parse_scheduler (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+parse_scheduler (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user)
 {
   static const char *const policies[] = {
     "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO",
     "SCHED_IDLE", "SCHED_DEADLINE", NULL
   };
-  const hj_path *p = HJ_KEY (pp, "scheduler");
-  yajl_val obj;
-  int r = hj_get_object (c, pp, proc, "scheduler", false, &obj);
-  if (r <= 0)
-    return r;
-  hull_scheduler *s = calloc (1, sizeof *s);
-  if (s == NULL)
-    return hj_oom (c);
-  out->scheduler = s;
+  hull_scheduler *s = out;
   if (hj_get_string (c, p, obj, "policy", true, &s->policy) < 0)
     return -1;
-  if (!in_list (s->policy, policies))
+  if (!spec_in_list (s->policy, policies))
     return hj_fail (c, HJ_KEY (p, "policy"), "unknown scheduling policy \"%s\"", s->policy);
   if (hj_get_opt_i64 (c, p, obj, "nice", INT32_MIN, INT32_MAX, &s->nice) < 0
       || hj_get_opt_i64 (c, p, obj, "priority", INT32_MIN, INT32_MAX, &s->priority) < 0
@@ -142,23 +102,15 @@ parse_scheduler (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
 }
 
 static int
-parse_io_priority (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+parse_io_priority (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user)
 {
   static const char *const classes[] = {
     "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL
   };
-  const hj_path *p = HJ_KEY (pp, "ioPriority");
-  yajl_val obj;
-  int r = hj_get_object (c, pp, proc, "ioPriority", false, &obj);
-  if (r <= 0)
-    return r;
-  hull_io_priority *io = calloc (1, sizeof *io);
-  if (io == NULL)
-    return hj_oom (c);
-  out->io_priority = io;
+  hull_io_priority *io = out;
   if (hj_get_string (c, p, obj, "class", true, &io->class_) < 0)
     return -1;
-  if (!in_list (io->class_, classes))
+  if (!spec_in_list (io->class_, classes))
     return hj_fail (c, HJ_KEY (p, "class"), "unknown I/O priority class \"%s\"", io->class_);
   /* The kernel's per-class levels are 0 (highest) to 7. */
   if (hj_get_i64 (c, p, obj, "priority", false, 0, 7, &io->priority) < 0)
@@ -167,17 +119,9 @@ parse_io_priority (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *ou
 }
 
 static int
-parse_cpu_affinity (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_process *out)
+parse_cpu_affinity (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user)
 {
-  const hj_path *p = HJ_KEY (pp, "execCPUAffinity");
-  yajl_val obj;
-  int r = hj_get_object (c, pp, proc, "execCPUAffinity", false, &obj);
-  if (r <= 0)
-    return r;
-  hull_cpu_affinity *a = calloc (1, sizeof *a);
-  if (a == NULL)
-    return hj_oom (c);
-  out->exec_cpu_affinity = a;
+  hull_cpu_affinity *a = out;
   if (hj_get_opt_string (c, p, obj, "initial", &a->initial) < 0
       || hj_get_opt_string (c, p, obj, "final", &a->final) < 0)
     return -1;
@@ -230,15 +174,22 @@ spec_parse_process (hj_ctx *c, const hj_path *p, yajl_val v, hull_process *out)
       || hj_check_absolute (c, HJ_KEY (p, "cwd"), out->cwd) < 0)
     return -1;
 
-  if (parse_capabilities (c, p, v, out) < 0 || parse_rlimits (c, p, v, out) < 0)
+  if (hj_get_new_object (c, p, v, "capabilities", sizeof *out->capabilities,
+                         &out->capabilities, parse_capabilities, NULL) < 0
+      || hj_get_object_array (c, p, v, "rlimits", false, sizeof *out->rlimits, &out->rlimits,
+                              &out->n_rlimits, parse_rlimit, out) < 0)
     return -1;
   if (hj_get_bool (c, p, v, "noNewPrivileges", false, &out->no_new_privileges) < 0
       || hj_get_opt_string (c, p, v, "apparmorProfile", &out->apparmor_profile) < 0
       || hj_get_opt_i64 (c, p, v, "oomScoreAdj", -1000, 1000, &out->oom_score_adj) < 0
       || hj_get_opt_string (c, p, v, "selinuxLabel", &out->selinux_label) < 0)
     return -1;
-  if (parse_scheduler (c, p, v, out) < 0 || parse_io_priority (c, p, v, out) < 0
-      || parse_cpu_affinity (c, p, v, out) < 0)
+  if (hj_get_new_object (c, p, v, "scheduler", sizeof *out->scheduler, &out->scheduler,
+                         parse_scheduler, NULL) < 0
+      || hj_get_new_object (c, p, v, "ioPriority", sizeof *out->io_priority, &out->io_priority,
+                            parse_io_priority, NULL) < 0
+      || hj_get_new_object (c, p, v, "execCPUAffinity", sizeof *out->exec_cpu_affinity,
+                            &out->exec_cpu_affinity, parse_cpu_affinity, NULL) < 0)
     return -1;
   return 0;
 }

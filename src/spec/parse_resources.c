@@ -8,56 +8,32 @@
 #include <string.h>
 
 static int
-parse_device_rules (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
+parse_device_rule (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, res, "devices", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, "devices");
-  out->devices = hj_calloc (a->u.array.len, sizeof *out->devices);
-  if (out->devices == NULL)
-    return hj_oom (c);
-  out->n_devices = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val o = a->u.array.values[i];
-      hull_device_cgroup *d = &out->devices[i];
-      if (hj_expect_object (c, ep, o) < 0)
-        return -1;
-      /* REQUIRED in the spec, but runc reads a missing one as deny. */
-      if (hj_get_bool (c, ep, o, "allow", false, &d->allow) < 0)
-        return -1;
-      if (hj_get_opt_string (c, ep, o, "type", &d->type) < 0)
-        return -1;
-      if (d->type != NULL && (strlen (d->type) != 1 || strchr ("abc", d->type[0]) == NULL))
-        return hj_fail (c, HJ_KEY (ep, "type"),
-                        "invalid device type \"%s\" (expected \"a\", \"b\" or \"c\")", d->type);
-      if (hj_get_opt_i64 (c, ep, o, "major", INT64_MIN, INT64_MAX, &d->major) < 0
-          || hj_get_opt_i64 (c, ep, o, "minor", INT64_MIN, INT64_MAX, &d->minor) < 0)
-        return -1;
-      if (hj_get_opt_string (c, ep, o, "access", &d->access) < 0)
-        return -1;
-      if (d->access != NULL && strspn (d->access, "rwm") != strlen (d->access))
-        return hj_fail (c, HJ_KEY (ep, "access"),
-                        "invalid access \"%s\" (expected a combination of r, w and m)",
-                        d->access);
-    }
+  hull_device_cgroup *d = elem;
+  /* REQUIRED in the spec, but runc reads a missing one as deny. */
+  if (hj_get_bool (c, ep, o, "allow", false, &d->allow) < 0)
+    return -1;
+  if (hj_get_opt_string (c, ep, o, "type", &d->type) < 0)
+    return -1;
+  if (d->type != NULL && (strlen (d->type) != 1 || strchr ("abc", d->type[0]) == NULL))
+    return hj_fail (c, HJ_KEY (ep, "type"),
+                    "invalid device type \"%s\" (expected \"a\", \"b\" or \"c\")", d->type);
+  if (hj_get_opt_i64 (c, ep, o, "major", INT64_MIN, INT64_MAX, &d->major) < 0
+      || hj_get_opt_i64 (c, ep, o, "minor", INT64_MIN, INT64_MAX, &d->minor) < 0)
+    return -1;
+  if (hj_get_opt_string (c, ep, o, "access", &d->access) < 0)
+    return -1;
+  if (d->access != NULL && strspn (d->access, "rwm") != strlen (d->access))
+    return hj_fail (c, HJ_KEY (ep, "access"),
+                    "invalid access \"%s\" (expected a combination of r, w and m)", d->access);
   return 0;
 }
 
 static int
-parse_memory (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
+parse_memory (hj_ctx *c, const hj_path *mp, yajl_val o, void *out, void *user)
 {
-  const hj_path *mp = HJ_KEY (p, "memory");
-  yajl_val o;
-  int r = hj_get_object (c, p, res, "memory", false, &o);
-  if (r <= 0)
-    return r;
-  hull_memory *m = out->memory = calloc (1, sizeof *m);
-  if (m == NULL)
-    return hj_oom (c);
+  hull_memory *m = out;
   /* int64 so that -1 can mean unlimited. */
   if (hj_get_opt_i64 (c, mp, o, "limit", INT64_MIN, INT64_MAX, &m->limit) < 0
       || hj_get_opt_i64 (c, mp, o, "reservation", INT64_MIN, INT64_MAX, &m->reservation) < 0
@@ -73,16 +49,9 @@ parse_memory (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
 }
 
 static int
-parse_cpu (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
+parse_cpu (hj_ctx *c, const hj_path *cp, yajl_val o, void *out, void *user)
 {
-  const hj_path *cp = HJ_KEY (p, "cpu");
-  yajl_val o;
-  int r = hj_get_object (c, p, res, "cpu", false, &o);
-  if (r <= 0)
-    return r;
-  hull_cpu *cpu = out->cpu = calloc (1, sizeof *cpu);
-  if (cpu == NULL)
-    return hj_oom (c);
+  hull_cpu *cpu = out;
   if (hj_get_opt_u64 (c, cp, o, "shares", UINT64_MAX, &cpu->shares) < 0
       || hj_get_opt_i64 (c, cp, o, "quota", INT64_MIN, INT64_MAX, &cpu->quota) < 0
       || hj_get_opt_u64 (c, cp, o, "burst", UINT64_MAX, &cpu->burst) < 0
@@ -98,73 +67,47 @@ parse_cpu (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
 }
 
 static int
-parse_throttle (hj_ctx *c, const hj_path *p, yajl_val blk, const char *key,
-                hull_blkio_throttle_list *out)
+parse_weight_device (hj_ctx *c, const hj_path *ep, yajl_val w, void *elem, void *user)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, blk, key, false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, key);
-  out->items = hj_calloc (a->u.array.len, sizeof *out->items);
-  if (out->items == NULL)
-    return hj_oom (c);
-  out->n = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val o = a->u.array.values[i];
-      hull_blkio_throttle *t = &out->items[i];
-      if (hj_expect_object (c, ep, o) < 0
-          || hj_get_i64 (c, ep, o, "major", true, INT64_MIN, INT64_MAX, &t->major) < 0
-          || hj_get_i64 (c, ep, o, "minor", true, INT64_MIN, INT64_MAX, &t->minor) < 0
-          || hj_get_u64 (c, ep, o, "rate", true, UINT64_MAX, &t->rate) < 0)
-        return -1;
-    }
+  hull_blkio_weight_device *wd = elem;
+  if (hj_get_i64 (c, ep, w, "major", true, INT64_MIN, INT64_MAX, &wd->major) < 0
+      || hj_get_i64 (c, ep, w, "minor", true, INT64_MIN, INT64_MAX, &wd->minor) < 0
+      || hj_get_opt_u64 (c, ep, w, "weight", UINT16_MAX, &wd->weight) < 0
+      || hj_get_opt_u64 (c, ep, w, "leafWeight", UINT16_MAX, &wd->leaf_weight) < 0)
+    return -1;
   return 0;
 }
 
 static int
-parse_block_io (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
+parse_throttle_entry (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
 {
-  const hj_path *bp = HJ_KEY (p, "blockIO");
-  yajl_val o;
-  int r = hj_get_object (c, p, res, "blockIO", false, &o);
-  if (r <= 0)
-    return r;
-  hull_blkio *b = out->block_io = calloc (1, sizeof *b);
-  if (b == NULL)
-    return hj_oom (c);
+  hull_blkio_throttle *t = elem;
+  if (hj_get_i64 (c, ep, o, "major", true, INT64_MIN, INT64_MAX, &t->major) < 0
+      || hj_get_i64 (c, ep, o, "minor", true, INT64_MIN, INT64_MAX, &t->minor) < 0
+      || hj_get_u64 (c, ep, o, "rate", true, UINT64_MAX, &t->rate) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+parse_throttle (hj_ctx *c, const hj_path *p, yajl_val blk, const char *key,
+                hull_blkio_throttle_list *out)
+{
+  return hj_get_object_array (c, p, blk, key, false, sizeof *out->items, &out->items, &out->n,
+                              parse_throttle_entry, NULL) < 0 ? -1 : 0;
+}
+
+static int
+parse_block_io (hj_ctx *c, const hj_path *bp, yajl_val o, void *out, void *user)
+{
+  hull_blkio *b = out;
   if (hj_get_opt_u64 (c, bp, o, "weight", UINT16_MAX, &b->weight) < 0
       || hj_get_opt_u64 (c, bp, o, "leafWeight", UINT16_MAX, &b->leaf_weight) < 0)
     return -1;
-
-  yajl_val a;
-  r = hj_get_array (c, bp, o, "weightDevice", false, &a);
-  if (r < 0)
-    return -1;
-  if (r > 0)
-    {
-      const hj_path *ap = HJ_KEY (bp, "weightDevice");
-      b->weight_device = hj_calloc (a->u.array.len, sizeof *b->weight_device);
-      if (b->weight_device == NULL)
-        return hj_oom (c);
-      b->n_weight_device = a->u.array.len;
-      for (size_t i = 0; i < a->u.array.len; i++)
-        {
-          const hj_path *ep = HJ_IDX (ap, i);
-          yajl_val w = a->u.array.values[i];
-          hull_blkio_weight_device *wd = &b->weight_device[i];
-          if (hj_expect_object (c, ep, w) < 0
-              || hj_get_i64 (c, ep, w, "major", true, INT64_MIN, INT64_MAX, &wd->major) < 0
-              || hj_get_i64 (c, ep, w, "minor", true, INT64_MIN, INT64_MAX, &wd->minor) < 0
-              || hj_get_opt_u64 (c, ep, w, "weight", UINT16_MAX, &wd->weight) < 0
-              || hj_get_opt_u64 (c, ep, w, "leafWeight", UINT16_MAX, &wd->leaf_weight) < 0)
-            return -1;
-        }
-    }
-
-  if (parse_throttle (c, bp, o, "throttleReadBpsDevice", &b->throttle_read_bps) < 0
+  if (hj_get_object_array (c, bp, o, "weightDevice", false, sizeof *b->weight_device,
+                           &b->weight_device, &b->n_weight_device, parse_weight_device,
+                           NULL) < 0
+      || parse_throttle (c, bp, o, "throttleReadBpsDevice", &b->throttle_read_bps) < 0
       || parse_throttle (c, bp, o, "throttleWriteBpsDevice", &b->throttle_write_bps) < 0
       || parse_throttle (c, bp, o, "throttleReadIOPSDevice", &b->throttle_read_iops) < 0
       || parse_throttle (c, bp, o, "throttleWriteIOPSDevice", &b->throttle_write_iops) < 0)
@@ -173,65 +116,36 @@ parse_block_io (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
 }
 
 static int
-parse_hugepages (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
+parse_hugepage_limit (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
 {
-  yajl_val a;
-  int r = hj_get_array (c, p, res, "hugepageLimits", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (p, "hugepageLimits");
-  out->hugepage_limits = hj_calloc (a->u.array.len, sizeof *out->hugepage_limits);
-  if (out->hugepage_limits == NULL)
-    return hj_oom (c);
-  out->n_hugepage_limits = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val o = a->u.array.values[i];
-      hull_hugepage_limit *h = &out->hugepage_limits[i];
-      if (hj_expect_object (c, ep, o) < 0
-          || hj_get_string (c, ep, o, "pageSize", true, &h->page_size) < 0
-          || hj_get_u64 (c, ep, o, "limit", true, UINT64_MAX, &h->limit) < 0)
-        return -1;
-    }
+  hull_hugepage_limit *h = elem;
+  if (hj_get_string (c, ep, o, "pageSize", true, &h->page_size) < 0
+      || hj_get_u64 (c, ep, o, "limit", true, UINT64_MAX, &h->limit) < 0)
+    return -1;
   return 0;
 }
 
 static int
-parse_network (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
+parse_net_priority (hj_ctx *c, const hj_path *ep, yajl_val e, void *elem, void *user)
 {
-  const hj_path *np = HJ_KEY (p, "network");
-  yajl_val o;
-  int r = hj_get_object (c, p, res, "network", false, &o);
-  if (r <= 0)
-    return r;
-  hull_network *n = out->network = calloc (1, sizeof *n);
-  if (n == NULL)
-    return hj_oom (c);
+  hull_net_priority *prio = elem;
+  uint64_t v;
+  if (hj_get_string (c, ep, e, "name", true, &prio->name) < 0
+      || hj_get_u64 (c, ep, e, "priority", true, UINT32_MAX, &v) < 0)
+    return -1;
+  prio->priority = (uint32_t) v;
+  return 0;
+}
+
+static int
+parse_network (hj_ctx *c, const hj_path *np, yajl_val o, void *out, void *user)
+{
+  hull_network *n = out;
   if (hj_get_opt_u64 (c, np, o, "classID", UINT32_MAX, &n->class_id) < 0)
     return -1;
-
-  yajl_val a;
-  r = hj_get_array (c, np, o, "priorities", false, &a);
-  if (r <= 0)
-    return r;
-  const hj_path *ap = HJ_KEY (np, "priorities");
-  n->priorities = hj_calloc (a->u.array.len, sizeof *n->priorities);
-  if (n->priorities == NULL)
-    return hj_oom (c);
-  n->n_priorities = a->u.array.len;
-  for (size_t i = 0; i < a->u.array.len; i++)
-    {
-      const hj_path *ep = HJ_IDX (ap, i);
-      yajl_val e = a->u.array.values[i];
-      uint64_t prio;
-      if (hj_expect_object (c, ep, e) < 0
-          || hj_get_string (c, ep, e, "name", true, &n->priorities[i].name) < 0
-          || hj_get_u64 (c, ep, e, "priority", true, UINT32_MAX, &prio) < 0)
-        return -1;
-      n->priorities[i].priority = (uint32_t) prio;
-    }
-  return 0;
+  return hj_get_object_array (c, np, o, "priorities", false, sizeof *n->priorities,
+                              &n->priorities, &n->n_priorities, parse_net_priority,
+                              NULL) < 0 ? -1 : 0;
 }
 
 static int
@@ -272,8 +186,11 @@ spec_parse_resources (hj_ctx *c, const hj_path *p, yajl_val v, hull_resources *o
 {
   if (hj_expect_object (c, p, v) < 0)
     return -1;
-  if (parse_device_rules (c, p, v, out) < 0 || parse_memory (c, p, v, out) < 0
-      || parse_cpu (c, p, v, out) < 0)
+  if (hj_get_object_array (c, p, v, "devices", false, sizeof *out->devices, &out->devices,
+                           &out->n_devices, parse_device_rule, NULL) < 0
+      || hj_get_new_object (c, p, v, "memory", sizeof *out->memory, &out->memory,
+                            parse_memory, NULL) < 0
+      || hj_get_new_object (c, p, v, "cpu", sizeof *out->cpu, &out->cpu, parse_cpu, NULL) < 0)
     return -1;
 
   yajl_val pids;
@@ -289,8 +206,14 @@ spec_parse_resources (hj_ctx *c, const hj_path *p, yajl_val v, hull_resources *o
       out->pids_limit.set = true;
     }
 
-  if (parse_block_io (c, p, v, out) < 0 || parse_hugepages (c, p, v, out) < 0
-      || parse_network (c, p, v, out) < 0 || parse_rdma (c, p, v, out) < 0)
+  if (hj_get_new_object (c, p, v, "blockIO", sizeof *out->block_io, &out->block_io,
+                         parse_block_io, NULL) < 0
+      || hj_get_object_array (c, p, v, "hugepageLimits", false, sizeof *out->hugepage_limits,
+                              &out->hugepage_limits, &out->n_hugepage_limits,
+                              parse_hugepage_limit, NULL) < 0
+      || hj_get_new_object (c, p, v, "network", sizeof *out->network, &out->network,
+                            parse_network, NULL) < 0
+      || parse_rdma (c, p, v, out) < 0)
     return -1;
   if (hj_get_kvmap (c, p, v, "unified", &out->unified) < 0)
     return -1;

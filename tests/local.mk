@@ -4,3 +4,4 @@ tests_unit_spec_test_SOURCES = tests/unit/spec_test.c tests/unit/spec_test_cases
 tests_unit_spec_test_LDADD = libhull.a $(HULL_LIBS)
 TESTS += tests/unit/spec_test
 include $(srcdir)/tests/unit/cgroup.mk
+include $(srcdir)/tests/unit/resources.mk

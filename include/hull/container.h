@@ -105,4 +105,39 @@ int hull_state_dir_remove (const hull_context *ctx, const char *id, hull_error *
 /* Current time as RFC 3339 with nanoseconds, malloc'd. */
 char *hull_now_rfc3339 (void);
 
+/* ---- pause, resume, ps, update (src/container/{pause,ps,update}.c) ---- */
+
+struct hull_cgroup;
+
+/* Loads a container's state without the state dir lock (a foreground run
+ * holds it for the container's whole life): "container does not exist"
+ * when missing. */
+int hull_state_load_unlocked (const hull_context *ctx, const char *id, hull_state **out,
+                              hull_error *err);
+
+/* The recorded cgroup (NULL when none was recorded). */
+int hull_state_cgroup (const hull_state *st, struct hull_cgroup **out, hull_error *err);
+
+/* Whether the recorded cgroup is frozen (status "paused"). */
+bool hull_state_frozen (const hull_state *st);
+
+/* Thaws a paused container's cgroup so a SIGKILL just sent is delivered
+ * (a v1 frozen task handles no signal until thawed). Best effort. */
+void hull_state_thaw_after_kill (const hull_state *st);
+
+/* pause: running or created -> paused ("container not running" otherwise);
+ * resume: paused -> what it was ("container not paused" otherwise). */
+int hull_container_pause (const hull_context *ctx, const char *id, hull_error *err);
+int hull_container_resume (const hull_context *ctx, const char *id, hull_error *err);
+
+/* The host pids of every process in the container's cgroup (just the
+ * init when no cgroup was recorded), malloc'd. */
+int hull_container_pids (const hull_context *ctx, const char *id, pid_t **pids, size_t *n,
+                         hull_error *err);
+
+/* update: checks and writes new resource limits into a live container's
+ * cgroup; where names the source in messages ("update", a file). */
+int hull_container_update (const hull_context *ctx, const char *id, const hull_resources *res,
+                           const char *where, hull_error *err);
+
 #endif

@@ -11,7 +11,7 @@ static const char state_help[] =
   "Usage: hull state CONTAINER-ID\n"
   "\n"
   "Print the state of a container as the OCI runtime specification defines it:\n"
-  "ociVersion, id, pid (0 once stopped), status (created, running or stopped),\n"
+  "ociVersion, id, pid (0 once stopped), status (created, running, paused or stopped),\n"
   "bundle, rootfs, created, annotations and owner, as JSON.\n"
   "\n"
   "Options:\n"

@@ -26,10 +26,14 @@ static const command commands[] = {
   { "features", cmd_features, "show the enabled features" },
   { "kill", cmd_kill, "send a signal (default: SIGTERM) to the container's init process" },
   { "list", cmd_list, "list the containers started with the given root" },
+  { "pause", cmd_pause, "suspend all processes inside the container" },
+  { "ps", cmd_ps, "display the processes running inside a container" },
+  { "resume", cmd_resume, "resume all processes that have been previously paused" },
   { "run", cmd_run, "create and run a container" },
   { "spec", cmd_spec, "create a new specification file" },
   { "start", cmd_start, "execute the user defined process in a created container" },
   { "state", cmd_state, "output the state of a container" },
+  { "update", cmd_update, "update container resource constraints" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -56,6 +56,10 @@ kill_and_wait (const char *id, const hull_state *st, const hull_cgroup *cg, hull
     {
       hull_error ignored;
       hull_state_signal (st, SIGKILL, true, &ignored);
+      /* A frozen v1 task dies only once thawed (paused, or left frozen
+       * after its init died). */
+      if (cg && hull_cgroup_is_frozen (cg))
+        hull_cgroup_freeze (cg, false, &ignored);
       if (!hull_proc_alive (st->pid, st->pid_start_time) && cgroup_empty (cg))
         return 0;
       if (now_ms () >= deadline)

@@ -53,8 +53,8 @@ signal_cgroup (const hull_state *st, int sig, hull_error *err)
   return 1;
 }
 
-int
-hull_state_signal (const hull_state *st, int sig, bool all, hull_error *err)
+static int
+signal_any (const hull_state *st, int sig, bool all, hull_error *err)
 {
   if (!all)
     {
@@ -73,6 +73,17 @@ hull_state_signal (const hull_state *st, int sig, bool all, hull_error *err)
   if (signal_init (st, sig, err) < 0 && err->errnum != 0)
     return -1;
   return 0;
+}
+
+int
+hull_state_signal (const hull_state *st, int sig, bool all, hull_error *err)
+{
+  int r = signal_any (st, sig, all, err);
+  /* Like runc: a frozen v1 task acts on no signal until thawed, so a
+   * SIGKILL to a paused container thaws it; other signals wait for resume. */
+  if (sig == SIGKILL && st->status == HULL_STATUS_PAUSED)
+    hull_state_thaw_after_kill (st);
+  return r;
 }
 
 /* No lock: a foreground run holds the state dir lock for the container's

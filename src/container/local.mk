@@ -6,11 +6,14 @@ libhull_a_SOURCES += \
 	src/container/delete.c \
 	src/container/id.c \
 	src/container/kill.c \
+	src/container/pause.c \
 	src/container/proc.c \
+	src/container/ps.c \
 	src/container/signals.c \
 	src/container/start.c \
 	src/container/state.c \
 	src/container/state_dir.c \
+	src/container/update.c \
 	src/container/validate.c
 noinst_HEADERS += \
 	include/hull/container.h \

@@ -64,6 +64,9 @@ hull_state_status (int dirfd, const hull_state *st)
 {
   if (!hull_proc_alive (st->pid, st->pid_start_time))
     return HULL_STATUS_STOPPED;
+  /* Before created: runc also pauses a created container. */
+  if (hull_state_frozen (st))
+    return HULL_STATUS_PAUSED;
   /* create makes exec.fifo, start removes it once init is released. */
   if (faccessat (dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return HULL_STATUS_CREATED;

@@ -41,6 +41,8 @@ hull_container_start (const hull_context *ctx, const char *id, hull_error *err)
       return hull_release_init (dirfd, err);
     case HULL_STATUS_STOPPED:
       return hull_fail (err, 0, "cannot start a container that has stopped");
+    case HULL_STATUS_PAUSED:
+      return hull_fail (err, 0, "cannot start a container in the paused state");
     default:
       return hull_fail (err, 0, "cannot start an already running container");
     }

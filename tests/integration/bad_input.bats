@@ -153,9 +153,9 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
   expect_bad_config '.process.terminal = true' "config.json: .process.terminal"
 }
 
-# Limits are parsed but not written yet: refusing beats running unlimited.
-@test "resource limits are refused until they are supported" {
-  is_runc && skip "runc applies limits"
-  expect_bad_config '.linux.resources.memory = {"limit": 100000000}' \
-    "config.json: .linux.resources.memory: resource limits are not supported yet"
+# Limits are checked before any side effect (resources.bats has the rest).
+@test "an invalid resource limit is refused with its JSON path" {
+  is_runc && skip "runc leaves the range to the kernel"
+  expect_bad_config '.linux.resources.pids = {"limit": -2}' \
+    "config.json: .linux.resources.pids.limit: invalid value -2"
 }

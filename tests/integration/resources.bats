@@ -1,0 +1,256 @@
+#!/usr/bin/env bats
+# linux.resources written into the container's cgroups: the values in the
+# host's cgroup files, and their effect from inside the container.
+
+load helpers
+
+setup_file() { hull_setup_file; }
+setup() {
+  hull_setup
+  [ "$(id -u)" = 0 ] || skip "needs root"
+}
+teardown() { hull_teardown; }
+
+# v1_mount CONTROLLER: where that v1 controller is mounted (empty if not).
+v1_mount() {
+  awk -v c="$1" '{ for (i = 1; i <= NF; i++) if ($i == "-") break }
+    $(i + 1) == "cgroup" { n = split($NF, o, ","); for (k = 1; k <= n; k++) if (o[k] == c) { print $5; exit } }' \
+    /proc/self/mountinfo
+}
+
+need_v1() {
+  [ -n "$(v1_mount "$1")" ] || skip "no cgroup v1 $1 hierarchy"
+}
+
+# host_cg CONTROLLER PID: the process's directory in that v1 hierarchy.
+host_cg() {
+  local p
+  p=$(awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' \
+    "/proc/$2/cgroup")
+  echo "$(v1_mount "$1")$p"
+}
+
+# host_file ID CONTROLLER FILE: a cgroup file of a running container.
+host_file() {
+  local pid
+  pid=$(ctr_pid "$1")
+  cat "$(host_cg "$2" "$pid")/$3"
+}
+
+# no_cgroups_left ID: nothing named after the container in any hierarchy.
+no_cgroups_left() {
+  local left
+  left=$(cgroup_dirs "$1")
+  [ -z "$left" ] || fail "cgroup dirs left behind: $left"
+}
+
+# expect_bad_config JQ-FILTER SUBSTRING: `create` fails naming it, and
+# leaves nothing behind.
+expect_bad_config() {
+  local id
+  cfg "$1"
+  id=$(new_id)
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  assert_failure
+  is_runc || assert_hull_error "$2"
+  assert_nothing_left "$id"
+}
+
+@test "memory: limit, swap, reservation and swappiness in the cgroup files" {
+  need_v1 memory
+  cfg '.linux.resources.memory = {"limit": 67108864, "swap": 134217728,
+        "reservation": 33554432, "swappiness": 10, "kernel": 1048576}'
+  id=$(new_id)
+  start_sleeper "$id"
+  [ "$(host_file "$id" memory memory.limit_in_bytes)" = 67108864 ] || fail "limit"
+  [ "$(host_file "$id" memory memory.soft_limit_in_bytes)" = 33554432 ] || fail "soft limit"
+  [ "$(host_file "$id" memory memory.swappiness)" = 10 ] || fail "swappiness"
+  if [ -e "$(host_cg memory "$(ctr_pid "$id")")/memory.memsw.limit_in_bytes" ]; then
+    [ "$(host_file "$id" memory memory.memsw.limit_in_bytes)" = 134217728 ] || fail "memsw"
+  fi
+}
+
+@test "memory: the container sees its limit, a hog is OOM-killed (137)" {
+  need_v1 memory
+  # memsw = limit: no swap to escape into.
+  cfg '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
+  in_container 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; head -c 200m /dev/zero | tail >/dev/null'
+  assert_status 137
+  [ "${lines[0]}" = 67108864 ] || { show_run; fail "limit inside"; }
+  no_cgroups_left "$(tail -n1 "$T/.ids")"
+}
+
+@test "memory: a small workload under the limit runs fine" {
+  need_v1 memory
+  cfg '.linux.resources.memory = {"limit": 67108864}'
+  in_container 'head -c 8m /dev/zero | tail | wc -c'
+  assert_success
+  assert_output 8388608
+}
+
+@test "pids: a fork loop stops at pids.max" {
+  need_v1 pids
+  cfg '.linux.resources.pids = {"limit": 10}'
+  in_container 'cat /sys/fs/cgroup/pids/pids.max; for i in $(seq 50); do sleep 10 & done; echo survived'
+  assert_failure
+  [ "${lines[0]}" = 10 ] || { show_run; fail "pids.max inside"; }
+  [[ $output != *survived* ]] || { show_run; fail "50 forks succeeded"; }
+  hull_only "busybox's message"
+  [[ $stderr == *"can't fork"* ]] || { show_run; fail "fork error"; }
+}
+
+@test "pids: -1 is unlimited (max)" {
+  need_v1 pids
+  cfg '.linux.resources.pids = {"limit": -1}'
+  in_container 'cat /sys/fs/cgroup/pids/pids.max'
+  assert_success
+  assert_output max
+}
+
+@test "cpu: shares, quota, period and cpuset in the cgroup files" {
+  need_v1 cpu
+  need_v1 cpuset
+  cfg '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}'
+  id=$(new_id)
+  start_sleeper "$id"
+  [ "$(host_file "$id" cpu cpu.shares)" = 512 ] || fail "shares"
+  [ "$(host_file "$id" cpu cpu.cfs_quota_us)" = 50000 ] || fail "quota"
+  [ "$(host_file "$id" cpu cpu.cfs_period_us)" = 100000 ] || fail "period"
+  [ "$(host_file "$id" cpuset cpuset.cpus)" = 0 ] || fail "cpus"
+  [ "$(host_file "$id" cpuset cpuset.mems)" = 0 ] || fail "mems"
+  run hull_cmd exec "$id" cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us /proc/self/status
+  if [ "$status" -eq 0 ]; then
+    [ "${lines[0]}" = 50000 ] || { show_run; fail "quota inside"; }
+    [[ $output == *"Cpus_allowed_list:"*0* ]] || { show_run; fail "affinity"; }
+  fi
+}
+
+@test "cpuset: the container runs on the given cpu only" {
+  need_v1 cpuset
+  cfg '.linux.resources.cpu = {"cpus": "0"}'
+  in_container 'grep Cpus_allowed_list /proc/self/status; cat /sys/fs/cgroup/cpuset/cpuset.cpus'
+  assert_success
+  [ "$(echo $output)" = "Cpus_allowed_list: 0 0" ] || { show_run; fail "cpuset"; }
+}
+
+@test "devices: a deny rule after the defaults blocks writes to /dev/null" {
+  need_v1 devices
+  cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"},
+        {"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}]'
+  in_container 'cat /dev/null && echo read-ok; echo x > /dev/null && echo write-ok; head -c 3 /dev/zero | wc -c'
+  [[ $output == *read-ok* ]] || { show_run; fail "read of /dev/null"; }
+  [[ $output != *write-ok* ]] || { show_run; fail "write to /dev/null allowed"; }
+  [[ $stderr == *"Operation not permitted"* ]] || { show_run; fail "EPERM"; }
+  [ "${lines[-1]}" = 3 ] || { show_run; fail "/dev/zero"; }
+}
+
+@test "devices: the default config keeps the standard devices usable" {
+  need_v1 devices
+  id=$(new_id)
+  start_sleeper "$id"
+  list=$(host_file "$id" devices devices.list)
+  [[ $list == *"c 1:3 rwm"* && $list == *"c 136:* rwm"* ]] || fail "devices.list: $list"
+  [[ $list != *"a *:* rwm"* ]] || fail "allow-all: $list"
+}
+
+# As runc: a node the config lists must be usable under a deny-all.
+@test "devices: nodes in linux.devices are allowed under a deny-all" {
+  need_v1 devices
+  cfg '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
+  id=$(new_id)
+  start_sleeper "$id"
+  list=$(host_file "$id" devices devices.list)
+  [[ $list == *"c 10:229 rwm"* ]] || fail "devices.list: $list"
+}
+
+@test "cpu.idle is refused on cgroup v1, before anything is created" {
+  hull_only
+  need_v1 cpu
+  expect_bad_config '.linux.resources.cpu = {"idle": 1}' \
+    "config.json: .linux.resources.cpu.idle: not available on cgroup v1"
+}
+
+@test "out-of-range values are refused with their JSON path" {
+  hull_only
+  expect_bad_config '.linux.resources.memory = {"swappiness": 101}' \
+    "config.json: .linux.resources.memory.swappiness: 101 is not in 0..100"
+}
+
+@test "cpu.shares out of range is refused" {
+  hull_only
+  expect_bad_config '.linux.resources.cpu = {"shares": 1}' \
+    "config.json: .linux.resources.cpu.shares: 1 is not in 2..262144"
+}
+
+@test "an unparsable cpuset is refused" {
+  hull_only
+  expect_bad_config '.linux.resources.cpu = {"cpus": "1-x"}' \
+    "config.json: .linux.resources.cpu.cpus: invalid cpu list"
+}
+
+@test "a controller that is not mounted is a clear error" {
+  hull_only
+  [ -z "$(v1_mount net_cls)" ] || skip "net_cls is mounted here"
+  expect_bad_config '.linux.resources.network = {"classID": 1048577}' \
+    "config.json: .linux.resources.network.classID: the net_cls controller is not mounted"
+}
+
+@test "an unknown hugepage size is refused" {
+  hull_only
+  expect_bad_config '.linux.resources.hugepageLimits = [{"pageSize": "3MB", "limit": 1}]' \
+    "config.json: .linux.resources.hugepageLimits[0].pageSize: 3MB pages are not available"
+}
+
+@test "unified keys: a controller missing from cgroup v2 is named" {
+  hull_only
+  [ -d /sys/fs/cgroup/unified ] || skip "not a hybrid host"
+  grep -qw memory /sys/fs/cgroup/unified/cgroup.controllers && skip "memory is on v2 here"
+  expect_bad_config '.linux.resources.unified = {"memory.high": "1000000"}' \
+    "memory.high: the memory controller is not enabled in the cgroup v2 hierarchy"
+}
+
+@test "a value the kernel refuses names the file, and nothing is left behind" {
+  need_v1 cpuset
+  cfg '.linux.resources.cpu = {"cpus": "4095"}'
+  id=$(new_id)
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  assert_failure
+  if ! is_runc; then
+    [[ $stderr == *"write /sys/fs/cgroup/cpuset/"*"/cpuset.cpus: "* ]] || { show_run; fail "message"; }
+  fi
+  no_cgroups_left "$id"
+  [ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || fail "state left: $(ls -A "$ROOT")"
+}
+
+@test "hugetlb: a 2MB limit is written (unified hierarchy on hybrid hosts)" {
+  [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB hugepages"
+  [ -n "$(v1_mount hugetlb)" ] || grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null \
+    || skip "no hugetlb controller"
+  cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+  in_container 'cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/unified/hugetlb.2MB.max'
+  assert_success
+  assert_output 4194304
+  no_cgroups_left "$(tail -n1 "$T/.ids")"
+}
+
+@test "unified keys: a v2 file is written as-is (hybrid host)" {
+  hull_only
+  [ -z "$(v1_mount hugetlb)" ] || skip "hugetlb is v1 here"
+  grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || skip "no v2 hugetlb"
+  [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB hugepages"
+  cfg '.linux.resources.unified = {"hugetlb.2MB.max": "2097152"}'
+  in_container 'cat /sys/fs/cgroup/unified/hugetlb.2MB.max'
+  assert_success
+  assert_output 2097152
+}
+
+@test "unified keys: a file that does not exist is named" {
+  hull_only
+  grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || skip "no v2 hugetlb"
+  cfg '.linux.resources.unified = {"hugetlb.3MB.max": "1"}'
+  id=$(new_id)
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  assert_failure
+  assert_hull_error "unified: hugetlb.3MB.max: no such file in"
+  no_cgroups_left "$id"
+}

@@ -45,6 +45,12 @@ join_userns_and_spawn (hull_init_args *args, struct clone_args *ca)
       goto fail;
     }
   hull_closep (&ns_fds[HULL_NS_USER]);
+  if (ns_fds[HULL_NS_PID] >= 0 && setns (ns_fds[HULL_NS_PID], CLONE_NEWPID) < 0)
+    {
+      hull_fail_errno (&err, "setns into the pid namespace %s",
+                       hull_spec_namespace (args->spec, HULL_NS_PID)->path);
+      goto fail;
+    }
   ca->flags |= CLONE_PARENT;
   /* The kernel takes the exit signal of a CLONE_PARENT child from us. */
   ca->exit_signal = 0;
@@ -105,15 +111,6 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
   cleanup_close int parent_fd = fds[0];
   cleanup_close int child_fd = fds[1];
 
-  /* Joining a pid namespace only affects children: switch pid_for_children
-   * around clone3 and back. */
-  if (ns_fds[HULL_NS_PID] >= 0
-      && hull_ns_enter_pid_for_children (ns_fds[HULL_NS_PID], &saved_pidns, err) < 0)
-    {
-      hull_ns_close_paths (ns_fds);
-      return -1;
-    }
-
   struct clone_args ca;
   memset (&ca, 0, sizeof ca);
   ca.flags = hull_ns_clone_flags (args->spec, cgroup_fd >= 0);
@@ -132,6 +129,16 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
    * makes init from there. */
   bool joiner = ns_fds[HULL_NS_USER] >= 0 && (ca.flags & ~(uint64_t) CLONE_INTO_CGROUP) != 0;
   struct clone_args joiner_ca = { .exit_signal = SIGCHLD };
+
+  /* Joining a pid namespace only affects children: switch pid_for_children
+   * around clone3 and back. The joiner switches its own instead, so that it
+   * stays in our pid namespace and the pid it reports is one we can use. */
+  if (!joiner && ns_fds[HULL_NS_PID] >= 0
+      && hull_ns_enter_pid_for_children (ns_fds[HULL_NS_PID], &saved_pidns, err) < 0)
+    {
+      hull_ns_close_paths (ns_fds);
+      return -1;
+    }
 
   pid_t pid = clone3_fork (joiner ? &joiner_ca : &ca);
   if (pid == 0)

@@ -126,6 +126,24 @@ open_tmp_path() {
     "$(readlink /proc/$pid/ns/user) joined 1 0 0 100000 1000 1000 300000 1000"
 }
 
+# The joiner sits in our pid namespace: the pid it reports is a host pid,
+# not the container's view of it (which would name some host process).
+@test "userns: joining user and pid namespaces by path records init's host pid" {
+  local a b
+  a=$(new_id)
+  start_sleeper "$a"
+  pid=$(ctr_pid "$a")
+  cfg --arg u "/proc/$pid/ns/user" --arg p "/proc/$pid/ns/pid" \
+    'del(.linux.uidMappings, .linux.gidMappings)
+     | .linux.namespaces = [{type: "mount"}, {type: "uts"}, {type: "ipc"}, {type: "pid", path: $p},
+                            {type: "user", path: $u}]'
+  b=$(new_id)
+  start_sleeper "$b" ": > /tmp/$b.up; exec sleep 999"
+  bpid=$(ctr_pid "$b")
+  [ "$(tr '\0' ' ' <"/proc/$bpid/cmdline")" = "sleep 999 " ] || fail "pid $bpid is not the container's"
+  [ "$(readlink "/proc/$bpid/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ] || fail "pid namespace"
+}
+
 @test "userns: nothing is left behind after the container exits" {
   id=$(new_id)
   set_sh 'true'

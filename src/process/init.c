@@ -6,6 +6,7 @@
 #include <hull/rootfs.h>
 #include "linux/idmap.h"
 #include "linux/security.h"
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -83,6 +84,28 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
     if (a->ns_fds[t] >= 0)
       keep[n++] = a->ns_fds[t];
   qsort (keep, n, sizeof keep[0], cmp_int);
+
+  /* An fd the caller meant to preserve reached us through exec, so it is
+   * not close-on-exec; one that is close-on-exec in that range is the
+   * runtime's own (the caller left the slot free): close it too, or init
+   * would hold e.g. the state dir's lock until exec. */
+  if (a->preserve_fds > 0)
+    {
+      cleanup_closedir DIR *d = opendir ("/proc/self/fd");
+      if (d == NULL)
+        return hull_fail_errno (err, "opendir /proc/self/fd");
+      struct dirent *e;
+      while ((e = readdir (d)) != NULL)
+        {
+          int fd = atoi (e->d_name);
+          if (fd < 3 || fd >= 3 + a->preserve_fds || fd == dirfd (d)
+              || bsearch (&fd, keep, n, sizeof keep[0], cmp_int))
+            continue;
+          int fl = fcntl (fd, F_GETFD);
+          if (fl >= 0 && (fl & FD_CLOEXEC))
+            close (fd);
+        }
+    }
 
   unsigned int from = 3 + (unsigned) a->preserve_fds;
   for (size_t i = 0; i <= n; i++)

@@ -229,3 +229,17 @@ PY
   [ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || fail "state root not empty: $(ls -A "$ROOT")"
   [ -z "$(tagged_pids)" ] || fail "processes left: $(tagged_pids)"
 }
+
+# Found by review: with no fds 3..3+N-1 from the caller, the runtime's own
+# fds took those slots and init kept the state dir's lock until exec.
+@test "--preserve-fds beyond the fds passed does not keep the lock: start and delete work" {
+  id=$(new_id)
+  set_sh 'exec sleep 1000'
+  create_ctr "$id" --preserve-fds 5
+  pid=$(ctr_pid "$id")
+  ! ls -l "/proc/$pid/fd" | grep -q " $ROOT/$id\$" || fail "init holds the state dir: $(ls -l /proc/$pid/fd)"
+  run hull_cmd start "$id"
+  assert_success
+  run hull_cmd delete --force "$id"
+  assert_success
+}

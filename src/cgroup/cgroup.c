@@ -349,6 +349,23 @@ rootless_skips_cgroups (const hull_spec *spec, int errnum)
          && !wants_limits (spec);
 }
 
+/* True (with err set) when an existing cgroup already holds processes. */
+static bool
+joined_cgroup_has_procs (const char *dir, hull_error *err)
+{
+  cleanup_free char *procs = NULL;
+  cleanup_free char *file = hull_path_join (dir, "cgroup.procs");
+  if (file == NULL || hull_read_file (file, &procs, NULL, err) < 0)
+    return false; /* unreadable: nothing to protect (e.g. a rootless parent) */
+  size_t n = 0;
+  for (const char *p = procs; *p; p++)
+    n += *p == '\n';
+  if (n == 0)
+    return false;
+  hull_fail (err, 0, "container's cgroup is not empty: %zu process(es) found in %s", n, dir);
+  return true;
+}
+
 int
 hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
                      hull_cgroup **out, hull_error *err)
@@ -420,6 +437,10 @@ hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
         {
           free (d->top);
           d->top = NULL;
+          /* kill --all and delete signal every member: never processes
+           * hull did not start (runc refuses this too). */
+          if (joined_cgroup_has_procs (d->path, err))
+            goto out;
         }
       if (!h[i].v2 && hull_cg_list_has (h[i].controllers, "cpuset")
           && hull_cg_v1_cpuset_fill (h[i].mount_point, d->path, err) < 0)

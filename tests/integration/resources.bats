@@ -254,3 +254,26 @@ expect_bad_config() {
   assert_hull_error "unified: hugetlb.3MB.max: no such file in"
   no_cgroups_left "$id"
 }
+
+# Found by review: delete and kill --all signal every member of the cgroup,
+# so a cgroup that already holds processes hull did not start is refused.
+@test "a cgroupsPath that already holds other processes is refused; they survive" {
+  hull_only "message text"
+  need_v1 pids
+  local mine dir sleeper
+  mine=$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup)
+  dir="$(v1_mount pids)$mine/hull-shared-$$"
+  mkdir "$dir"
+  sleep 300 &
+  sleeper=$!
+  echo "$sleeper" >"$dir/cgroup.procs"
+  cfg --arg p "$mine/hull-shared-$$" '.linux.cgroupsPath = $p'
+  run_files hull_cmd create --bundle "$BUNDLE" "$(new_id)"
+  local st=$status err=$stderr
+  echo "$sleeper" >"$(v1_mount pids)$mine/cgroup.procs"
+  kill -0 "$sleeper"
+  kill "$sleeper"
+  rmdir "$dir" 2>/dev/null || true
+  [ "$st" -ne 0 ] || fail "create succeeded"
+  [[ $err == *"container's cgroup is not empty: 1 process(es) found"* ]] || fail "stderr: $err"
+}

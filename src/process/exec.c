@@ -148,8 +148,13 @@ check_chain (const char *path, const struct stat *self, int depth, hull_error *e
   if (depth >= EXEC_CHAIN_MAX || !S_ISREG (st.st_mode))
     return 0;
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  /* Execute-only (EACCES) is safe: the kernel makes such a process
+   * non-dumpable. Anything else (EMFILE under a low RLIMIT_NOFILE, say)
+   * must not wave the program through unchecked. */
+  if (fd < 0 && errno == EACCES)
+    return 0;
   if (fd < 0)
-    return 0; /* Execute-only: we cannot see its interpreter. */
+    return hull_fail_errno (err, "exec %s: cannot check its interpreter", path);
   if (fstat (fd, &st) == 0 && st.st_dev == self->st_dev && st.st_ino == self->st_ino)
     return hull_fail (err, EPERM, "exec %s: it would run the runtime binary inside the "
                       "container (CVE-2019-5736), refusing", path);

@@ -201,6 +201,14 @@ peek() {
     run_files hull_cmd run --bundle "$BUNDLE" "$(new_id)"
     assert_hull_error "runtime binary"
   done
+  # Found by review: with no fd left to open the script, the check must
+  # refuse rather than let it through unchecked.
+  set_args /evil-script
+  cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 4, "hard": 4}]'
+  run_files hull_cmd run --bundle "$BUNDLE" "$(new_id)"
+  assert_failure
+  assert_hull_error "cannot check its interpreter"
+  cfg 'del(.process.rlimits)'
   # A normal script still runs.
   printf '#!/bin/sh\necho fine\n' | container_script good
   set_args /good

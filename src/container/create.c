@@ -273,11 +273,13 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
       /* While it runs, kill/delete from elsewhere must be able to lock it. */
       flock (dirfd, LOCK_UN);
       *exit_status = hull_wait_forwarding_signals (pid);
-      flock (dirfd, LOCK_EX);
-      /* A `delete --force` from elsewhere may have cleaned up already. */
-      struct stat st;
-      if (fstat (dirfd, &st) == 0 && st.st_nlink > 0)
-        ret = hull_cleanup_stopped (ctx, opts->id, dirfd, cg, err);
+      /* What delete --force does: processes init left behind (no pid
+       * namespace of its own) are killed before the cgroup goes, and a
+       * delete from elsewhere that got there first is fine. The exit
+       * status is the container's whatever the cleanup says. */
+      hull_error cleanup_err = { 0 };
+      if (hull_container_delete (ctx, opts->id, true, &cleanup_err) < 0)
+        hull_warn ("cleaning up %s: %s", opts->id, cleanup_err.msg);
     }
   else if (ret < 0)
     {

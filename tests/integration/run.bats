@@ -138,3 +138,15 @@ teardown() { hull_teardown; }
   assert_stderr_contains "executable file not found"
   assert_nothing_left "$id"
 }
+
+# Found by review: without a pid namespace, children of init outlive it in
+# the cgroup; run must still exit with init's status and leave nothing.
+@test "run without a pid namespace: init's leftover children are killed, its status kept" {
+  del_ns pid
+  set_sh 'sleep 77 & exit 5'
+  id=$(new_id)
+  run_files hull_cmd run --bundle "$BUNDLE" "$id"
+  [ "$status" -eq 5 ] || { show_run; fail "exit status $status"; }
+  assert_nothing_left "$id"
+  ! pgrep -f "^sleep 77\$" || fail "the child survived"
+}

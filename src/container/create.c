@@ -161,11 +161,17 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
   hull_cgroup *cg = NULL;
   pid_t pid = -1;
   cleanup_close int fifo_fd = -1;
+  cleanup_close int sync_fd = -1;
 
   int dirfd = hull_state_dir_create (ctx, opts->id, err);
   if (dirfd < 0)
     return -1;
   if (hull_cgroup_prepare (p->spec, opts->id, ctx->cgroup_manager, &cg, err) < 0)
+    goto fail;
+  /* Recorded before anything can outlive us: should this process die
+   * mid-create, delete still finds (and removes) the cgroup. pid 0: no
+   * process yet, so the container reads as stopped. */
+  if (record_state (dirfd, opts, p, cg, 0, err) < 0)
     goto fail;
   /* Limits before the process joins: it never runs unlimited. */
   if (apply_resources (cg, p->spec, err) < 0)
@@ -194,7 +200,7 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     .preserve_fds = opts->preserve_fds,
     .fifo_fd = fifo_fd,
   };
-  if (hull_spawn_init (&args, cg, &pid, err) < 0)
+  if (hull_spawn_init (&args, cg, &pid, &sync_fd, err) < 0)
     {
       pid = -1;
       goto fail;
@@ -202,6 +208,8 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
   if (record_state (dirfd, opts, p, cg, pid, err) < 0)
     goto fail;
   if (opts->pid_file && write_pid_file (opts->pid_file, pid, err) < 0)
+    goto fail;
+  if (hull_spawn_release (steal_fd (sync_fd), err) < 0)
     goto fail;
 
   *cg_out = cg;

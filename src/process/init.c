@@ -151,6 +151,9 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
    * root (an unmapped uid cannot create files). */
   if (hull_spec_namespace (spec, HULL_NS_USER) != NULL && become_ns_root (err) < 0)
     return -1;
+  /* The uid change cleared it. */
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    return hull_fail_errno (err, "prctl PR_SET_PDEATHSIG");
   if (a->cgroupns_late && unshare (CLONE_NEWCGROUP) < 0)
     return hull_fail_errno (err, "unshare the cgroup namespace");
   if (setsid () < 0)
@@ -249,8 +252,12 @@ hull_init_main (const hull_init_args *a)
     hull_fail_errno (&err, "prctl PR_SET_PDEATHSIG");
   else if (setup (a, &exe, &seccomp, &err) == 0)
     {
-      prctl (PR_SET_PDEATHSIG, 0);
-      if (hull_sync_send (a->sync_fd, HULL_SYNC_READY, NULL, &err) == 0)
+      /* PDEATHSIG stays until the runtime has recorded us in state.json:
+       * dying with it before that leaves nothing untracked behind. */
+      if (hull_sync_send (a->sync_fd, HULL_SYNC_READY, NULL, &err) == 0
+          && hull_sync_wait (a->sync_fd, HULL_SYNC_RECORDED, "the runtime", &err) == 0
+          && prctl (PR_SET_PDEATHSIG, 0) == 0
+          && hull_sync_send (a->sync_fd, HULL_SYNC_ACK, NULL, &err) == 0)
         start_program (a, exe, seccomp);
       else
         dprintf (2, "hull: %s\n", err.msg);

@@ -89,7 +89,18 @@ parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int s
 }
 
 int
-hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hull_error *err)
+hull_spawn_release (int sync_fd, hull_error *err)
+{
+  int r = hull_sync_send (sync_fd, HULL_SYNC_RECORDED, NULL, err);
+  if (r == 0)
+    r = hull_sync_wait (sync_fd, HULL_SYNC_ACK, "the container's init", err);
+  close (sync_fd);
+  return r;
+}
+
+int
+hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, int *sync_out,
+                 hull_error *err)
 {
   int fds[2];
   int ns_fds[HULL_NS_COUNT];
@@ -182,5 +193,6 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, hu
       return -1;
     }
   *out_pid = pid;
+  *sync_out = steal_fd (parent_fd);
   return 0;
 }

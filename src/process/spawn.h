@@ -10,7 +10,13 @@
 /* clone3()s init with all new namespaces at once (into its cgroup directly
  * on cgroup v2), writes its id maps, moves it into its cgroups on v1, and
  * waits until it is ready to exec. On failure the child is killed and
- * reaped. args->sync_fd and ns_fds are filled in here. */
-int hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *pid, hull_error *err);
+ * reaped. args->sync_fd and ns_fds are filled in here; *sync_fd receives
+ * the runtime's end of the channel for hull_spawn_release. */
+int hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *pid, int *sync_fd,
+                     hull_error *err);
+
+/* spawn keeps the channel open for this last step: once state.json holds
+ * init, tell it to outlive us and wait until it has. Closes sync_fd. */
+int hull_spawn_release (int sync_fd, hull_error *err);
 
 #endif

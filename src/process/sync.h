@@ -11,6 +11,8 @@ typedef enum {
   HULL_SYNC_READY,     /* init -> parent: set up, waiting on exec.fifo */
   HULL_SYNC_ERROR,     /* init -> parent: setup failed, message attached */
   HULL_SYNC_PID,       /* joiner -> parent: init's pid (user namespace joined by path) */
+  HULL_SYNC_RECORDED,  /* parent -> init: state.json holds you; outlive me */
+  HULL_SYNC_ACK,       /* init -> parent: no longer tied to the runtime's life */
 } hull_sync_type;
 
 typedef struct {

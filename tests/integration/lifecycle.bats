@@ -243,3 +243,30 @@ PY
   run hull_cmd delete --force "$id"
   assert_success
 }
+
+# Found by review: a runtime killed between init's READY and its release
+# left an orphaned init and cgroups that delete could not find.
+@test "a runtime killed mid-create takes init with it, and delete removes the rest" {
+  hull_only "hull's own symbols"
+  command -v gdb >/dev/null || skip "gdb not installed"
+  id=$(new_id)
+  set_sh 'exec sleep 1000'
+  local fn
+  for fn in hull_spawn_init hull_spawn_release; do
+    timeout 60 gdb -q -batch -ex "set detach-on-fork on" -ex "set follow-fork-mode parent" \
+      -ex "break $fn" -ex run -ex kill \
+      --args "$HULL" --root "$ROOT" create --bundle "$BUNDLE" "$id" </dev/null >"$T/gdb.out" 2>&1
+    grep -q "Breakpoint 1, $fn" "$T/gdb.out" || { cat "$T/gdb.out"; fail "no stop in $fn"; }
+    # No init may outlive the runtime: nothing of the test's runs the sleep.
+    local i left
+    for i in $(seq 20); do
+      left=$(tagged_pids)
+      [ -z "$left" ] && break
+      sleep 0.1
+    done
+    [ -z "$left" ] || fail "an init outlived the killed runtime ($fn): $left"
+    run hull_cmd delete "$id"
+    assert_success
+    assert_nothing_left "$id"
+  done
+}

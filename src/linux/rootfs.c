@@ -2,6 +2,7 @@
 #include <hull/rootfs.h>
 #include <hull/cleanup.h>
 #include "linux/rootfs_internal.h"
+#include "linux/safe_path.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -60,6 +61,14 @@ populate_rootfs (const hull_rootfs_opts *opts, hull_error *err)
 
   if (!dev_is_bound (spec) && hull_dev_setup (rootfd, opts, err) < 0)
     return -1;
+  /* As runc: a missing process.cwd is created, while the root may still be
+   * written to (root.readonly comes later), inside the rootfs only. */
+  if (spec->process)
+    {
+      cleanup_close int cwd = hull_safe_mkdir_p (rootfd, spec->process->cwd, 0755, err);
+      if (cwd < 0)
+        return hull_error_prefix (err, "config.json: .process.cwd: ");
+    }
   return 0;
 }
 

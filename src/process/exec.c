@@ -73,16 +73,33 @@ hull_exec_resolve (const char *arg0, const hull_strv *env, const char **exe, hul
   return hull_fail (err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-int
-hull_cwd_enter (const char *cwd, hull_error *err)
+static int
+check_inside (const char *cwd, hull_error *err)
 {
   char buf[PATH_MAX];
-  if (chdir (cwd) < 0)
-    return hull_fail_errno (err, "config.json: .process.cwd: chdir %s", cwd);
   /* Outside our root the kernel answers "(unreachable)/..." or ENOENT. */
   if (getcwd (buf, sizeof buf) == NULL || buf[0] != '/')
     return hull_fail (err, EPERM, "config.json: .process.cwd: %s is outside the container", cwd);
   return 0;
+}
+
+int
+hull_cwd_enter (const char *cwd, hull_error *err)
+{
+  /* A missing cwd was created with the rootfs (as runc does). */
+  if (chdir (cwd) < 0)
+    return hull_fail_errno (err, "config.json: .process.cwd: chdir %s", cwd);
+  return check_inside (cwd, err);
+}
+
+int
+hull_cwd_reenter (const char *cwd, hull_error *err)
+{
+  /* Again as the user, so search permission is the user's; a cwd only root
+   * may enter is kept from the first chdir, as runc does. */
+  if (chdir (cwd) < 0 && errno != EACCES)
+    return hull_fail_errno (err, "config.json: .process.cwd: chdir %s", cwd);
+  return check_inside (cwd, err);
 }
 
 /* The kernel nests #! up to 5 levels (BINPRM_MAX_RECURSION + ELF interp). */

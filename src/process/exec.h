@@ -13,6 +13,8 @@ int hull_exec_resolve (const char *arg0, const hull_strv *env, const char **exe,
 /* chdir to process.cwd and check it really lies inside the new root (a cwd
  * reached through a leaked fd would not: CVE-2024-21626). */
 int hull_cwd_enter (const char *cwd, hull_error *err);
+/* After the identity change: chdir again as the user (EACCES keeps root's). */
+int hull_cwd_reenter (const char *cwd, hull_error *err);
 
 /* CVE-2019-5736: refuses a program whose #! line or ELF interpreter, at
  * any depth, is the runtime binary `self` (reached as /proc/self/exe): the

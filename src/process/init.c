@@ -190,9 +190,11 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     return -1;
   if (*seccomp && hull_seccomp_load_early (spec) && hull_seccomp_load (*seccomp, err) < 0)
     return -1;
+  if (hull_cwd_enter (proc->cwd, err) < 0)
+    return -1;
   if (hull_identity_apply (spec, err) < 0)
     return -1;
-  if (hull_cwd_enter (proc->cwd, err) < 0)
+  if (hull_cwd_reenter (proc->cwd, err) < 0)
     return -1;
   if (hull_exec_resolve (proc->args.v[0], &proc->env, exe, err) < 0)
     return -1;

@@ -148,3 +148,22 @@ create_fails() {
   set_user 70000 0
   create_fails "setresuid 70000"
 }
+
+# As runc: chdir before the uid change, again after; EACCES keeps the first.
+@test "cwd only root may enter still works for a non-root user (as runc)" {
+  mkdir -p "$BUNDLE/rootfs/root"
+  chmod 700 "$BUNDLE/rootfs/root"
+  cfg '.process.user = {"uid": 65534, "gid": 65534} | .process.cwd = "/root"'
+  in_container 'pwd; id -u'
+  assert_success
+  assert_equal "$(echo $output)" "/root 65534"
+}
+
+@test "a missing cwd is created inside the rootfs, even with a read-only root" {
+  cfg '.process.cwd = "/made/by/hull" | .root.readonly = true'
+  in_container 'pwd'
+  assert_success
+  assert_output /made/by/hull
+  [ -d "$BUNDLE/rootfs/made/by/hull" ]
+  rm -rf "$BUNDLE/rootfs/made"
+}

@@ -96,7 +96,7 @@ create_device (int rootfd, const dev_node *d, bool in_userns, hull_error *err)
     return bind_device (rootfd, d, err);
   if (r < 0)
     return hull_fail (err, saved, "mknod %s", d->path);
-  if (fchmodat (dir, base, d->mode, 0) < 0)
+  if (fchmodat (dir, base, d->mode, AT_SYMLINK_NOFOLLOW) < 0)
     return hull_fail_errno (err, "chmod %s", d->path);
   /* Privileged: the owner requested by linux.devices[].uid/gid. */
   if (fchownat (dir, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -134,7 +134,7 @@ make_dev_dir (int devfd, const char *name, mode_t mode, hull_error *err)
       return hull_fail_errno (err, "mkdir /dev/%s", name);
     }
   /* Explicit chmod: the sticky bit and 0777 are beyond what umask lets through. */
-  if (fchmodat (devfd, name, mode, 0) < 0)
+  if (fchmodat (devfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0)
     return hull_fail_errno (err, "chmod /dev/%s", name);
   return 0;
 }

@@ -176,4 +176,42 @@ else
 	echo "# no tests/integration/*.bats yet"
 fi
 
+# --- 5. cgroup tests inside VMs (optional) ---------------------------------------------
+# HULL_VM_TESTS=1 runs the cgroup-dependent bats files in a throw-away QEMU VM per layout
+# (pure cgroup v2, pure v1: tests/vm/README.md). HULL_VM_LAYOUTS="v2 v1" and
+# HULL_VM_SUITES (names in tests/integration, without .bats) choose what runs.
+vm_suite() {
+	local layout files= f rc n plan before_fail
+	[ "${HULL_VM_TESTS:-0}" = 1 ] || { echo "# vm tests skipped: HULL_VM_TESTS is not 1"; return; }
+	[ "$(id -u)" = 0 ] || { echo "# vm tests skipped: not root"; return; }
+	for f in ${HULL_VM_SUITES:-lifecycle namespaces resources pause update}; do
+		[ -f "tests/integration/$f.bats" ] && files="$files tests/integration/$f.bats"
+	done
+	[ -n "$files" ] || { echo "# vm tests skipped: none of the cgroup bats files exists"; return; }
+	for layout in ${HULL_VM_LAYOUTS:-v2 v1}; do
+		echo "# vm $layout: bats --tap$files"
+		# shellcheck disable=SC2086
+		tests/vm/run-in-vm.sh "$layout" bats --tap $files 2>"$WORK/vm-$layout.log" |
+			sed -u -E "s/^(ok|not ok) ([0-9]+)/\1 \2 [vm $layout]/" | tee "$WORK/vm-$layout.tap"
+		rc=${PIPESTATUS[0]}
+		before_fail=$FAIL
+		count_tap "$WORK/vm-$layout.tap"
+		n=$NRES
+		plan=$(tap_plan "$WORK/vm-$layout.tap")
+		if [ "$rc" -ge 124 ] || { [ -n "$plan" ] && [ "$plan" -gt "$n" ]; } ||
+			{ [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before_fail" ]; }; then
+			tail -n 30 "$WORK/vm-$layout.log" | sed 's/^/# /'
+		fi
+		if [ -n "$plan" ] && [ "$plan" -gt "$n" ]; then
+			echo "not ok - vm $layout: $((plan - n)) planned test(s) did not run"
+			FAIL=$((FAIL + plan - n))
+		elif [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before_fail" ]; then
+			echo "not ok - vm $layout: exited with status $rc"
+			FAIL=$((FAIL + 1))
+		fi
+		echo "# vm $layout: $n result(s), exit status $rc"
+	done
+}
+vm_suite
+
 finish

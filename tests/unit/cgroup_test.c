@@ -2,37 +2,13 @@
  * /proc/self/cgroup + cgroupsPath to directories, systemd slice expansion,
  * state JSON and the v1 cpuset copy (on plain files). TAP output. */
 #include "config.h"
+#include "tap.h"
 #include "cgroup/internal.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int n_tests, n_failed;
-
-static void
-ok (bool cond, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  printf ("%s %d - ", cond ? "ok" : "not ok", ++n_tests);
-  vprintf (fmt, ap);
-  printf ("\n");
-  va_end (ap);
-  if (!cond)
-    n_failed++;
-}
-
-static bool
-streq (const char *a, const char *b)
-{
-  if (a && b && strcmp (a, b) == 0)
-    return true;
-  printf ("#   got:      %s\n#   expected: %s\n", a ? a : "(null)", b ? b : "(null)");
-  return false;
-}
 
 static const char mountinfo[] =
   "22 1 0:21 / /sys rw,nosuid - sysfs sysfs rw\n"
@@ -363,6 +339,5 @@ main (void)
   test_systemd ();
   test_json ();
   test_cpuset ();
-  printf ("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  return tap_done ();
 }

@@ -1,35 +1,11 @@
 /* Unit tests for linux.resources -> cgroup files: the pure mapping on v1,
  * hybrid and v2 layouts, runc's conversions, and the value checks. TAP. */
 #include "config.h"
+#include "tap.h"
 #include "cgroup/resources.h"
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int n_tests, n_failed;
-
-static void
-ok (bool cond, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  printf ("%s %d - ", cond ? "ok" : "not ok", ++n_tests);
-  vprintf (fmt, ap);
-  printf ("\n");
-  va_end (ap);
-  if (!cond)
-    n_failed++;
-}
-
-static bool
-streq (const char *a, const char *b)
-{
-  if (a && b && strcmp (a, b) == 0)
-    return true;
-  printf ("#   got:      %s\n#   expected: %s\n", a ? a : "(null)", b ? b : "(null)");
-  return false;
-}
 
 /* The writes as "controller:file=value" lines ("?" after optional ones). */
 static char *
@@ -427,6 +403,5 @@ main (void)
   test_misc ();
   test_devices ();
   test_checks ();
-  printf ("1..%d\n", n_tests);
-  return n_failed ? 1 : 0;
+  return tap_done ();
 }

@@ -12,26 +12,6 @@ setup_file() { hull_setup_file; }
 setup() { hull_setup; }
 teardown() { hull_teardown; }
 
-# create_fails SUBSTRING: `create` fails with one clear line and leaves
-# nothing behind.
-create_fails() {
-  local id
-  id=$(new_id)
-  run_files hull_cmd create --bundle "$BUNDLE" "$id"
-  assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
-# run_fails SUBSTRING: `run` fails (in init) with a clear error, nothing left.
-run_fails() {
-  local id
-  id=$(new_id)
-  set_args true
-  run_files hull_cmd run --bundle "$BUNDLE" "$id"
-  assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
 # The runtime's bounding set has CAP_SYS_RESOURCE (bit 24).
 have_cap_sys_resource() {
   local bnd

@@ -57,17 +57,6 @@ assert_field() {
   [ "$v" = "$2" ] || { show_run; fail "$1: expected $2, got '$v'"; }
 }
 
-# create_fails SUBSTRING: `create` fails with one line containing SUBSTRING
-# (hull's text only) and leaves nothing behind.
-create_fails() {
-  local id
-  id=$(new_id)
-  run_files hull_cmd create --bundle "$BUNDLE" "$id"
-  assert_failure
-  is_runc || assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
 # The runtime's own bounding set has CAP (this host's root lacks some).
 host_has_cap() {
   local bnd

@@ -392,3 +392,23 @@ assert_nothing_left() {
   fi
   [ -z "$leftovers" ] || fail "left behind by $id: $leftovers"
 }
+
+# create_fails SUBSTRING: `create` of a fresh ID fails with one clear line
+# containing SUBSTRING (any failure under runc), and leaves nothing behind.
+create_fails() {
+  local id
+  id=$(new_id)
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  assert_hull_error "$1"
+  assert_nothing_left "$id"
+}
+
+# run_fails SUBSTRING: the same for `run` of `true` (failures found in init).
+run_fails() {
+  local id
+  id=$(new_id)
+  set_args true
+  run_files hull_cmd run --bundle "$BUNDLE" "$id"
+  assert_hull_error "$1"
+  assert_nothing_left "$id"
+}

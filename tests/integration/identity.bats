@@ -31,15 +31,6 @@ userns() {
      | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
 }
 
-create_fails() {
-  local id
-  id=$(new_id)
-  run_files hull_cmd create --bundle "$BUNDLE" "$id"
-  assert_failure
-  is_runc || assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
 @test "root by default, with no supplementary groups from the host" {
   command -v setpriv >/dev/null || skip "needs setpriv (util-linux)"
   # The runtime itself runs with groups 44 and 55: none may reach the container.

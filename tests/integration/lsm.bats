@@ -17,14 +17,6 @@ apparmor_enabled() {
 
 selinux_enabled() { [ -e /sys/fs/selinux/enforce ]; }
 
-create_fails() {
-  local id
-  id=$(new_id)
-  run_files hull_cmd create --bundle "$BUNDLE" "$id"
-  assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
 @test "apparmor: a profile on a host without AppArmor is refused, nothing left" {
   apparmor_enabled && skip "AppArmor is enabled here"
   cfg '.process.apparmorProfile = "docker-default"'

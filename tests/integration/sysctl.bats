@@ -9,23 +9,6 @@ setup_file() { hull_setup_file; }
 setup() { hull_setup; }
 teardown() { hull_teardown; }
 
-create_fails() {
-  local id
-  id=$(new_id)
-  run_files hull_cmd create --bundle "$BUNDLE" "$id"
-  assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
-run_fails() {
-  local id
-  id=$(new_id)
-  set_args true
-  run_files hull_cmd run --bundle "$BUNDLE" "$id"
-  assert_hull_error "$1"
-  assert_nothing_left "$id"
-}
-
 @test "sysctl: net.* is set in the container's network namespace only" {
   local host
   host=$(cat /proc/sys/net/ipv4/ip_default_ttl)

@@ -22,6 +22,7 @@ typedef struct {
   hull_spec *spec;
   char bundle[PATH_MAX];
   char rootfs[PATH_MAX];
+  int preserve_fds;           /* --preserve-fds plus socket-activation fds */
 } prepared;
 
 static void
@@ -65,6 +66,12 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, prepared *p, hul
                       "set it to false");
   if (opts->preserve_fds < 0)
     return hull_fail (err, EINVAL, "--preserve-fds: must not be negative");
+  int listen_fds = hull_listen_fds ();
+  if (listen_fds > 0 && hull_listen_fds_env (&p->spec->process->env, listen_fds, err) < 0)
+    return -1;
+  if (listen_fds > INT_MAX - 3 - opts->preserve_fds)
+    return hull_fail (err, EINVAL, "--preserve-fds: too many file descriptors");
+  p->preserve_fds = listen_fds + opts->preserve_fds;
   return 0;
 }
 
@@ -197,7 +204,7 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     .bundle = p->bundle,
     .no_pivot = opts->no_pivot,
     .no_new_keyring = opts->no_new_keyring,
-    .preserve_fds = opts->preserve_fds,
+    .preserve_fds = p->preserve_fds,
     .fifo_fd = fifo_fd,
   };
   if (hull_spawn_init (&args, cg, &pid, &sync_fd, err) < 0)

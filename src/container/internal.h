@@ -30,4 +30,10 @@ int hull_wait_forwarding_signals (pid_t pid);
 int hull_cleanup_stopped (const hull_context *ctx, const char *id, int dirfd,
                           const hull_cgroup *cg, hull_error *err);
 
+/* Socket activation: the number of fds hull was handed with LISTEN_FDS
+ * (LISTEN_PID must be hull itself), 0 when none; and the env the container
+ * process then gets (LISTEN_FDS=N, LISTEN_PID=1, replacing any). */
+int hull_listen_fds (void);
+int hull_listen_fds_env (hull_strv *env, int n, hull_error *err);
+
 #endif

@@ -6,6 +6,7 @@ libhull_a_SOURCES += \
 	src/container/delete.c \
 	src/container/id.c \
 	src/container/kill.c \
+	src/container/listen_fds.c \
 	src/container/pause.c \
 	src/container/proc.c \
 	src/container/ps.c \

@@ -150,3 +150,67 @@ teardown() { hull_teardown; }
   assert_nothing_left "$id"
   ! pgrep -f "^sleep 77\$" || fail "the child survived"
 }
+
+# Socket activation: runc passes the fds named by LISTEN_FDS on (fd 3 on) and
+# tells the container LISTEN_FDS=N, LISTEN_PID=1 - when LISTEN_PID is the
+# runtime itself. The subshell exports its own pid and then execs hull, so
+# hull has that pid.
+@test "LISTEN_FDS for hull itself: the fds and LISTEN_FDS=N LISTEN_PID=1 reach the container" {
+  local id
+  id=$(new_id)
+  echo first >"$T/l3"
+  echo second >"$T/l4"
+  set_sh 'echo "$LISTEN_FDS $LISTEN_PID"; cat <&3; cat <&4; ls /proc/self/fd | tr "\n" " "'
+  run --separate-stderr bash -c 'exec 3<"$1" 4<"$2"; export LISTEN_FDS=2 LISTEN_PID=$BASHPID
+    shift 2; exec "$@"' _ "$T/l3" "$T/l4" \
+    "$HULL" --root "$ROOT" run --bundle "$BUNDLE" "$id"
+  assert_success
+  # 5 is ls's own directory fd.
+  [ "$output" = "$(printf '2 1\nfirst\nsecond\n0 1 2 3 4 5 ')" ] || { show_run; fail "inside"; }
+}
+
+@test "LISTEN_FDS meant for another process is ignored: no fd and no variable reach the container" {
+  local id
+  id=$(new_id)
+  set_sh 'echo "fds=${LISTEN_FDS-unset} pid=${LISTEN_PID-unset}"; ls /proc/self/fd | tr "\n" " "'
+  run --separate-stderr bash -c 'exec 3</dev/null; export LISTEN_FDS=1 LISTEN_PID=1; exec "$@"' _ \
+    "$HULL" --root "$ROOT" run --bundle "$BUNDLE" "$id"
+  assert_success
+  # hull drops the caller's variables: the config's env is the container's.
+  [ "$output" = "$(printf 'fds=unset pid=unset\n0 1 2 3 ')" ] || { show_run; fail "inside"; }
+}
+
+@test "LISTEN_FDS with --preserve-fds: the activation fds come first, the preserved ones after" {
+  local id
+  id=$(new_id)
+  echo listen >"$T/l3"
+  echo kept >"$T/p4"
+  set_sh 'echo "$LISTEN_FDS"; cat <&3; cat <&4'
+  run --separate-stderr bash -c 'exec 3<"$1" 4<"$2"; export LISTEN_FDS=1 LISTEN_PID=$BASHPID
+    shift 2; exec "$@"' _ "$T/l3" "$T/p4" \
+    "$HULL" --root "$ROOT" run --preserve-fds 1 --bundle "$BUNDLE" "$id"
+  assert_success
+  [ "$output" = "$(printf '1\nlisten\nkept')" ] || { show_run; fail "inside"; }
+}
+
+@test "create's stdio is the container's: a FIFO given as stdout on create gets the output after start" {
+  local id
+  id=$(new_id)
+  mkfifo "$T/out"
+  set_sh 'echo through the fifo; read line; echo "got $line"'
+  # A reader keeps the FIFO open; stdin is a pipe that stays open until we write.
+  cat "$T/out" >"$T/captured" &
+  local reader=$!
+  mkfifo "$T/in"
+  exec {wfd}<>"$T/in"
+  hull_cmd create --bundle "$BUNDLE" "$id" <"$T/in" >"$T/out" 2>"$T/create.err" ||
+    fail "create: $(cat "$T/create.err")"
+  run hull_cmd start "$id"
+  assert_success
+  echo "from the caller" >&"$wfd"
+  wait_for_status "$id" stopped
+  exec {wfd}>&-
+  wait "$reader"
+  [ "$(cat "$T/captured")" = "$(printf 'through the fifo\ngot from the caller')" ] ||
+    fail "captured: $(cat "$T/captured")"
+}

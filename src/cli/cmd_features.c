@@ -13,6 +13,7 @@
 #include <yajl/yajl_gen.h>
 #include "linux/idmap.h"
 #include "linux/lsm.h"
+#include "linux/security.h"
 
 /* Whether config.json's linux.seccomp is applied: init loads the filter
  * (src/linux/seccomp.c), so report it with the actions, operators and
@@ -41,12 +42,16 @@ static const size_t n_hooks = 0;
 
 /* The options the rootfs code understands, sorted like runc's list. */
 static const char *const mount_options[] = {
-  "async",      "atime",         "bind",        "dev",         "diratime", "dirsync",
-  "exec",       "lazytime",      "mand",        "noatime",     "nodev",       "nodiratime", "noexec",
-  "nomand",     "norelatime",    "nostrictatime", "nosuid",    "nosymfollow", "private",
-  "rbind",      "relatime",      "remount",     "ro",          "rprivate", "rro",
-  "rrw",        "rshared",       "rslave",      "runbindable", "rw",       "shared",
-  "slave",      "strictatime",   "suid",        "sync",        "tmpcopyup", "unbindable",
+  "async",       "atime",        "bind",         "defaults",     "dev",         "diratime",
+  "dirsync",     "exec",         "idmap",        "lazytime",     "loud",        "mand",
+  "noatime",     "nodev",        "nodiratime",   "noexec",       "nolazytime",  "nomand",
+  "norelatime",  "nostrictatime", "nosuid",      "nosymfollow",  "private",     "ratime",
+  "rbind",       "rdev",         "rdiratime",    "relatime",     "remount",     "rexec",
+  "ridmap",      "rnoatime",     "rnodev",       "rnodiratime",  "rnoexec",     "rnorelatime",
+  "rnostrictatime", "rnosuid",   "rnosymfollow", "ro",           "rprivate",    "rrelatime",
+  "rro",         "rrw",          "rshared",      "rslave",       "rstrictatime", "rsuid",
+  "rsymfollow",  "runbindable",  "rw",           "shared",       "silent",      "slave",
+  "strictatime", "suid",         "symfollow",    "sync",         "tmpcopyup",   "unbindable",
 };
 
 static const char *const namespaces[] = {
@@ -157,6 +162,17 @@ gen_seccomp (yajl_gen g)
             gen_str (g, name);
           }
       yajl_gen_array_close (g);
+      gen_str (g, "knownFlags");
+      yajl_gen_array_open (g);
+      for (size_t i = 0; hull_seccomp_flag_name (i); i++)
+        gen_str (g, hull_seccomp_flag_name (i));
+      yajl_gen_array_close (g);
+      gen_str (g, "supportedFlags");
+      yajl_gen_array_open (g);
+      for (size_t i = 0; hull_seccomp_flag_name (i); i++)
+        if (hull_seccomp_flag_supported (i))
+          gen_str (g, hull_seccomp_flag_name (i));
+      yajl_gen_array_close (g);
     }
   yajl_gen_map_close (g);
 }
@@ -175,6 +191,7 @@ gen_linux (yajl_gen g)
   gen_bool (g, "v2", true);
   gen_bool (g, "systemd", false);
   gen_bool (g, "systemdUser", false);
+  gen_bool (g, "rdma", true);
   yajl_gen_map_close (g);
 
   gen_seccomp (g);

@@ -1,6 +1,7 @@
 libhull_a_SOURCES += \
 	src/linux/attrs.c \
 	src/linux/caps.c \
+	src/linux/copyup.c \
 	src/linux/devices.c \
 	src/linux/hostname.c \
 	src/linux/identity.c \

@@ -78,6 +78,62 @@ static const struct
   { "runbindable", MS_UNBINDABLE | MS_REC },
 };
 
+/* Recursive variants (runc's names): set or clear a MOUNT_ATTR_* over the
+   whole subtree. Atime modes are one field: any of them replaces it. */
+static const struct
+{
+  const char *name;
+  enum { REC_SET, REC_CLEAR, REC_ATIME } how;
+  uint64_t attr;
+} recursive_options[] = {
+  { "rro", REC_SET, MOUNT_ATTR_RDONLY },
+  { "rrw", REC_CLEAR, MOUNT_ATTR_RDONLY },
+  { "rnosuid", REC_SET, MOUNT_ATTR_NOSUID },
+  { "rsuid", REC_CLEAR, MOUNT_ATTR_NOSUID },
+  { "rnodev", REC_SET, MOUNT_ATTR_NODEV },
+  { "rdev", REC_CLEAR, MOUNT_ATTR_NODEV },
+  { "rnoexec", REC_SET, MOUNT_ATTR_NOEXEC },
+  { "rexec", REC_CLEAR, MOUNT_ATTR_NOEXEC },
+  { "rnodiratime", REC_SET, MOUNT_ATTR_NODIRATIME },
+  { "rdiratime", REC_CLEAR, MOUNT_ATTR_NODIRATIME },
+  { "rnosymfollow", REC_SET, MOUNT_ATTR_NOSYMFOLLOW },
+  { "rsymfollow", REC_CLEAR, MOUNT_ATTR_NOSYMFOLLOW },
+  /* atime: "clear" entries fall back to the kernel's default, relatime. */
+  { "rrelatime", REC_ATIME, MOUNT_ATTR_RELATIME },
+  { "rnorelatime", REC_ATIME, MOUNT_ATTR_STRICTATIME },
+  { "rnoatime", REC_ATIME, MOUNT_ATTR_NOATIME },
+  { "ratime", REC_ATIME, MOUNT_ATTR_RELATIME },
+  { "rstrictatime", REC_ATIME, MOUNT_ATTR_STRICTATIME },
+  { "rnostrictatime", REC_ATIME, MOUNT_ATTR_RELATIME },
+};
+
+static bool
+recursive_option (const char *name, hull_mount_flags *out)
+{
+  for (size_t i = 0; i < sizeof recursive_options / sizeof recursive_options[0]; i++)
+    if (strcmp (name, recursive_options[i].name) == 0)
+      {
+        uint64_t attr = recursive_options[i].attr;
+        if (recursive_options[i].how == REC_ATIME)
+          {
+            out->rec_attr_clr |= MOUNT_ATTR__ATIME;
+            out->rec_attr_set = (out->rec_attr_set & ~(uint64_t) MOUNT_ATTR__ATIME) | attr;
+          }
+        else if (recursive_options[i].how == REC_CLEAR)
+          {
+            out->rec_attr_clr |= attr;
+            out->rec_attr_set &= ~attr;
+          }
+        else
+          {
+            out->rec_attr_set |= attr;
+            out->rec_attr_clr &= ~attr;
+          }
+        return true;
+      }
+  return false;
+}
+
 long
 hull_propagation_flags (const char *value)
 {
@@ -123,12 +179,10 @@ hull_mount_flags_parse (const hull_strv *options, hull_mount_flags *out, hull_er
       long prop = hull_propagation_flags (o);
       if (prop >= 0)
         out->propagation = (unsigned long) prop;
-      else if (strcmp (o, "rro") == 0)
-        out->recursive_ro = 1;
-      else if (strcmp (o, "rrw") == 0)
-        out->recursive_ro = -1;
+      else if (recursive_option (o, out))
+        ;
       else if (strcmp (o, "tmpcopyup") == 0)
-        ; /* runc extension: copying the image's content up is not supported. */
+        out->tmpcopyup = true;
       else if (strcmp (o, "idmap") == 0 || strcmp (o, "ridmap") == 0)
         ; /* Applied by the runtime when it builds the tree (idmap.c). */
       else if (append_data (&out->data, o) < 0)
@@ -248,6 +302,30 @@ mount_fs_at (int rootfd, const char *dest, const char *source, const char *type,
   return 0;
 }
 
+/* A tmpfs at dest holding a copy of what it covers (tmpcopyup). The
+   covered directory is opened first: the fd still reaches it afterwards. */
+static int
+mount_tmpfs_copyup (int rootfd, const char *dest, const char *source, const hull_mount_flags *f,
+                    hull_error *err)
+{
+  cleanup_close int below = hull_safe_openat (rootfd, dest, O_RDONLY | O_DIRECTORY, 0);
+  if (below < 0)
+    return hull_fail_errno (err, "tmpcopyup: open %s", dest);
+  /* Writable while the copy is made; ro comes after. */
+  if (mount_fs_at (rootfd, dest, source, "tmpfs", f->flags & ~MS_RDONLY, f->data, err) < 0)
+    return -1;
+  cleanup_close int top = hull_safe_openat (rootfd, dest, O_RDONLY | O_DIRECTORY, 0);
+  if (top < 0)
+    return hull_fail_errno (err, "tmpcopyup: open the new tmpfs on %s", dest);
+  const char *d = f->data ? f->data : "";
+  bool root_attrs = !strstr (d, "mode=") && !strstr (d, "uid=") && !strstr (d, "gid=");
+  if (hull_copy_tree (below, top, root_attrs, err) < 0)
+    return hull_error_prefix (err, "mount on %s: ", dest);
+  if (f->flags & MS_RDONLY)
+    return mount_fs_at (rootfd, dest, source, "tmpfs", f->flags | MS_REMOUNT, f->data, err);
+  return 0;
+}
+
 static int
 set_propagation (int rootfd, const char *dest, unsigned long prop, hull_error *err)
 {
@@ -262,19 +340,15 @@ set_propagation (int rootfd, const char *dest, unsigned long prop, hull_error *e
 }
 
 static int
-set_recursive_ro (int rootfd, const char *dest, int rro, hull_error *err)
+set_recursive_attrs (int rootfd, const char *dest, const hull_mount_flags *f, hull_error *err)
 {
   cleanup_close int fd = open_dest (rootfd, dest, err);
   if (fd < 0)
     return -1;
-  struct mount_attr attr = { 0 };
-  if (rro > 0)
-    attr.attr_set = MOUNT_ATTR_RDONLY;
-  else
-    attr.attr_clr = MOUNT_ATTR_RDONLY;
-  /* Privileged: rro/rrw change every mount of the subtree, which mount(2) cannot. */
+  struct mount_attr attr = { .attr_set = f->rec_attr_set, .attr_clr = f->rec_attr_clr };
+  /* Privileged: r* options change every mount of the subtree, which mount(2) cannot. */
   if (mount_setattr (fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-    return hull_fail_errno (err, "make %s recursively %s", dest, rro > 0 ? "read-only" : "read-write");
+    return hull_fail_errno (err, "mount on %s: recursive options (mount_setattr)", dest);
   return 0;
 }
 
@@ -565,7 +639,10 @@ hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
         return hull_error_prefix (err, "mount %s on %s: ", source, dest);
       if (add_mount_label (opts, type, &f.data) < 0)
         return hull_fail (err, ENOMEM, "mount %s on %s", source, dest);
-      r = mount_fs_at (rootfd, dest, source, type, f.flags, f.data, err);
+      if (f.tmpcopyup && strcmp (type, "tmpfs") == 0)
+        r = mount_tmpfs_copyup (rootfd, dest, source, &f, err);
+      else
+        r = mount_fs_at (rootfd, dest, source, type, f.flags, f.data, err);
       if (r < 0 && err->errnum == EPERM && opts->in_userns && strcmp (type, "sysfs") == 0)
         {
           /* sysfs needs a network namespace owned by our user namespace;
@@ -578,7 +655,7 @@ hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
     return -1;
   if (f.propagation && set_propagation (rootfd, dest, f.propagation, err) < 0)
     return -1;
-  if (f.recursive_ro && set_recursive_ro (rootfd, dest, f.recursive_ro, err) < 0)
+  if ((f.rec_attr_set || f.rec_attr_clr) && set_recursive_attrs (rootfd, dest, &f, err) < 0)
     return -1;
   return 0;
 }

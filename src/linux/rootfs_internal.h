@@ -4,6 +4,7 @@
 #define HULL_ROOTFS_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <hull/error.h>
 #include <hull/rootfs.h>
 #include <hull/spec.h>
@@ -14,9 +15,17 @@
 typedef struct {
   unsigned long flags;       /* MS_* for the mount itself (incl. MS_BIND, MS_REC) */
   unsigned long propagation; /* MS_PRIVATE/SHARED/SLAVE/UNBINDABLE (| MS_REC), applied after */
-  int recursive_ro;          /* rro: 1, rrw: -1, neither: 0 (mount_setattr(2)) */
+  /* Recursive options (rro, rnosuid, ...): MOUNT_ATTR_* for mount_setattr(2)
+     with AT_RECURSIVE over the whole subtree, which mount(2) cannot do. */
+  uint64_t rec_attr_set, rec_attr_clr;
+  bool tmpcopyup;            /* tmpfs: start with a copy of what it covers */
   char *data;                /* fs-specific options joined with ',', NULL if none */
 } hull_mount_flags;
+
+/* copyup.c: copies the directory tree under from_dir into to_dir (both
+   directory fds), keeping owners and modes; with root_attrs, to_dir itself
+   takes from_dir's owner and mode. Symlinks are copied, never followed. */
+int hull_copy_tree (int from_dir, int to_dir, bool root_attrs, hull_error *err);
 
 /* Parses a mount's options. err names the offending option. */
 int hull_mount_flags_parse (const hull_strv *options, hull_mount_flags *out, hull_error *err);

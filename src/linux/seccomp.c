@@ -97,6 +97,26 @@ static const struct {
 
 #define N(a) (sizeof (a) / sizeof (a)[0])
 
+const char *
+hull_seccomp_flag_name (size_t i)
+{
+  return i < N (filter_flags) ? filter_flags[i].name : NULL;
+}
+
+bool
+hull_seccomp_flag_supported (size_t i)
+{
+  if (i >= N (filter_flags))
+    return false;
+  unsigned int flag = filter_flags[i].flag;
+  /* The kernel refuses WAIT_KILLABLE_RECV without a listener. */
+  if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+    flag |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  /* With no filter, a known flag fails on the NULL pointer (EFAULT) and an
+     unknown one on the flag (EINVAL): nothing is installed either way. */
+  return syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, flag, NULL) < 0 && errno == EFAULT;
+}
+
 static const hull_seccomp *
 spec_seccomp (const hull_spec *spec)
 {

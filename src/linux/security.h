@@ -53,5 +53,9 @@ int hull_seccomp_load (hull_seccomp_ctx *ctx, hull_error *err);
  * (no noNewPrivileges), i.e. before the identity change, as runc does. */
 int hull_seccomp_load_early (const hull_spec *spec);
 void hull_seccomp_free (hull_seccomp_ctx *ctx);
+/* The linux.seccomp.flags hull knows: the i-th name (NULL past the end),
+   and whether this kernel accepts it (features' knownFlags, supportedFlags). */
+const char *hull_seccomp_flag_name (size_t i);
+bool hull_seccomp_flag_supported (size_t i);
 
 #endif

@@ -194,3 +194,93 @@ fstype_of() { awk '{ for (i = 7; $i != "-"; i++); print $(i + 1) }' <<<"$1"; }
   [ "$(cat "$T/upper/u")" = up ] || fail "write not in upperdir"
   [ ! -e "$T/lower/u" ] || fail "write went to lowerdir"
 }
+
+# Recursive options (runc's r* names) reach the mounts below the bind too,
+# which the plain options do not: a tmpfs is mounted under the source.
+rbind_with_submount() {
+  mkdir -p "$T/src/sub"
+  mount -t tmpfs hulltest "$T/src/sub"
+  cp /bin/busybox "$T/src/sub/bb"
+  add_mount "$(mount_json /mnt/r bind "$T/src" rbind "$@")"
+}
+
+@test "rro: the mount below the bind is read-only too (ro alone leaves it writable)" {
+  rbind_with_submount ro
+  in_container 'touch /mnt/r/sub/x && echo writable'
+  assert_success
+  assert_output writable
+  rm -f "$T/src/sub/x"
+  cp -a "$HULL_BASE_BUNDLE/config.json" "$BUNDLE/config.json"
+  rbind_with_submount rro
+  in_container 'touch /mnt/r/sub/x'
+  assert_failure
+  [[ $stderr == *"Read-only file system"* ]] || { show_run; fail "not EROFS"; }
+}
+
+@test "rnoexec: a binary on the mount below the bind cannot be executed" {
+  rbind_with_submount rnoexec
+  in_container '/mnt/r/sub/bb true && echo ran'
+  assert_failure
+  [[ $stderr == *"ermission denied"* ]] || { show_run; fail "not EACCES"; }
+}
+
+@test "rnosuid rnodev rnoatime rnosymfollow: every mount of the subtree carries them" {
+  rbind_with_submount rnosuid rnodev rnoatime rnosymfollow
+  mount_line_inside /mnt/r/sub
+  local opts o
+  opts=$(awk '{ print $6 }' <<<"$output")
+  for o in nosuid nodev noatime nosymfollow; do
+    [[ ,$opts, == *,$o,* ]] || fail "option $o missing: $output"
+  done
+}
+
+@test "rrw undoes a read-only source below the bind" {
+  mkdir -p "$T/src/sub"
+  mount -t tmpfs hulltest "$T/src/sub"
+  # Read-only as a mount (not the superblock), which a bind can change.
+  mount -o remount,bind,ro "$T/src/sub"
+  touch "$T/src/sub/x" 2>/dev/null && fail "setup: sub is writable"
+  add_mount "$(mount_json /mnt/r bind "$T/src" rbind rrw)"
+  in_container 'touch /mnt/r/sub/x && echo written'
+  assert_success
+  assert_output written
+}
+
+@test "tmpcopyup: the tmpfs starts with the image's files at that path, owners and modes kept" {
+  mkdir -p "$BUNDLE/rootfs/data/dir"
+  echo image >"$BUNDLE/rootfs/data/file"
+  chmod 0604 "$BUNDLE/rootfs/data/file"
+  chown 1234:5678 "$BUNDLE/rootfs/data/file"
+  ln -s file "$BUNDLE/rootfs/data/link"
+  echo deep >"$BUNDLE/rootfs/data/dir/deep"
+  chmod 0751 "$BUNDLE/rootfs/data"
+  add_mount "$(mount_json /data tmpfs tmpfs tmpcopyup)"
+  in_container 'cat /data/file /data/dir/deep; readlink /data/link
+    stat -c "%a %u:%g" /data/file /data; echo new > /data/new
+    awk "\$5 == \"/data\" { print \$9 }" /proc/self/mountinfo'
+  assert_success
+  assert_output "$(printf 'image\ndeep\nfile\n604 1234:5678\n751 0:0\ntmpfs')"
+  # The copy is the tmpfs's: the image is unchanged.
+  [ ! -e "$BUNDLE/rootfs/data/new" ]
+}
+
+@test "tmpcopyup with ro: the copy is made, then the tmpfs is read-only" {
+  mkdir -p "$BUNDLE/rootfs/data"
+  echo image >"$BUNDLE/rootfs/data/file"
+  add_mount "$(mount_json /data tmpfs tmpfs tmpcopyup ro)"
+  in_container 'cat /data/file; touch /data/x'
+  assert_failure
+  [ "$output" = image ] || { show_run; fail "copy"; }
+  [[ $stderr == *"Read-only file system"* ]] || { show_run; fail "not EROFS"; }
+}
+
+@test "features lists the recursive options and tmpcopyup it implements" {
+  hull_only "runc's list differs"
+  run --separate-stderr "$HULL" features
+  assert_success
+  local o
+  for o in rro rrw rnosuid rnodev rnoexec rnoatime rnosymfollow tmpcopyup idmap ridmap; do
+    jq -e --arg o "$o" '.mountOptions | index($o)' <<<"$output" >/dev/null ||
+      fail "features: $o missing: $(jq -c .mountOptions <<<"$output")"
+  done
+}

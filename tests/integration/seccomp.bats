@@ -330,3 +330,18 @@ notify_mkdir() {
     and (.linux.seccomp.archs | length > 0)' <<<"$output" >/dev/null ||
     fail "features: $(jq -c .linux.seccomp <<<"$output")"
 }
+
+@test "features: every supportedFlag is a knownFlag, and a config with all of them runs under the filter" {
+  hull_only "runc 1.1 lists no flags"
+  local feats flags
+  feats=$("$HULL" features)
+  jq -e '(.linux.seccomp.knownFlags | length) > 0
+    and ([.linux.seccomp.supportedFlags[] as $f | .linux.seccomp.knownFlags | index($f)] | all)' \
+    <<<"$feats" >/dev/null || fail "features: $(jq -c .linux.seccomp <<<"$feats")"
+  flags=$(jq -c '.linux.seccomp.supportedFlags' <<<"$feats")
+  cfg --argjson f "$flags" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", flags: $f,
+    syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
+  in_container 'mkdir /tmp/x'
+  assert_failure
+  [[ $stderr == *"Operation not permitted"* ]] || { show_run; fail "filter not applied"; }
+}

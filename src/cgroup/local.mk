@@ -7,6 +7,7 @@ libhull_a_SOURCES += \
 	src/cgroup/resources_v1.c \
 	src/cgroup/resources_v2.c \
 	src/cgroup/stats.c \
+	src/cgroup/stats_blkio.c \
 	src/cgroup/stats_json.c \
 	src/cgroup/stats_parse.c \
 	src/cgroup/v1.c \

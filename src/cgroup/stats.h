@@ -30,6 +30,10 @@ int hull_cg_parse_id_list (const char *text, hull_cg_u16_list *out);
 /* memory.events: the oom and oom_kill counters (0 when a line is missing). */
 int hull_cg_parse_memory_events (const char *text, uint64_t *oom, uint64_t *oom_kill);
 
+/* stats_blkio.c: blkio.* (v1) or io.stat (v2); 1 when file is neither. */
+int hull_cg_stats_parse_blkio (hull_cgroup_stats *s, bool v2, const char *file, const char *text,
+                               hull_error *err);
+
 /* The blkio files runc reads, in its order of preference: the first group
  * whose first file has entries is used (bfq with debug, bfq, cfq,
  * throttle recursive, throttle). NULL-terminated groups, NULL at the end. */

@@ -5,6 +5,7 @@
 #define HULL_CGROUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <hull/error.h>
 #include <hull/spec.h>
@@ -79,5 +80,82 @@ char *hull_cgroup_to_json (const hull_cgroup *cg);
 int hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err);
 
 void hull_cgroup_free (hull_cgroup *cg);
+
+/* ---- stats and OOM notifications (events; src/cgroup/stats*.c, oom.c) ---- */
+
+/* runc's types.Stats, field for field (units: bytes, nanoseconds). */
+typedef struct { uint64_t limit, usage, max, failcnt; } hull_cg_mem_entry;
+typedef struct { double avg10, avg60, avg300; uint64_t total; } hull_cg_psi_data;
+typedef struct { bool present; hull_cg_psi_data some, full; } hull_cg_psi;
+typedef struct { uint64_t major, minor; char op[16]; uint64_t value; } hull_cg_blkio_entry;
+typedef struct { hull_cg_blkio_entry *v; size_t n; } hull_cg_blkio_list;
+typedef struct { uint64_t *v; size_t n; } hull_cg_u64_list;
+typedef struct { uint16_t *v; size_t n; } hull_cg_u16_list;
+typedef struct { char *key; uint64_t value; } hull_cg_stat_kv;
+typedef struct { char size[16]; uint64_t usage, max, failcnt; } hull_cg_hugetlb_stat;
+
+/* blkio lists, in runc's JSON order. */
+enum {
+  HULL_CG_BLKIO_SERVICE_BYTES,
+  HULL_CG_BLKIO_SERVICED,
+  HULL_CG_BLKIO_QUEUED,
+  HULL_CG_BLKIO_SERVICE_TIME,
+  HULL_CG_BLKIO_WAIT_TIME,
+  HULL_CG_BLKIO_MERGED,
+  HULL_CG_BLKIO_TIME,
+  HULL_CG_BLKIO_SECTORS,
+  HULL_CG_BLKIO_N
+};
+
+typedef struct hull_cgroup_stats {
+  struct {
+    uint64_t total, kernel, user;
+    hull_cg_u64_list percpu, percpu_kernel, percpu_user;
+    uint64_t periods, throttled_periods, throttled_time;
+    hull_cg_psi psi;
+  } cpu;
+  struct {
+    hull_cg_u16_list cpus, mems;
+    uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate, memory_spread_page,
+      memory_spread_slab, memory_pressure, sched_load_balance;
+    int64_t sched_relax_domain_level;
+  } cpuset;
+  struct {
+    uint64_t cache;
+    hull_cg_mem_entry usage, swap, kernel, kernel_tcp;
+    hull_cg_stat_kv *raw;    /* memory.stat, sorted by key after finish */
+    size_t n_raw;
+    hull_cg_psi psi;
+    bool have_stat;          /* memory.stat was read (v2 derives swap from it) */
+  } memory;
+  struct { uint64_t current, limit; } pids;
+  struct {
+    hull_cg_blkio_list lists[HULL_CG_BLKIO_N];
+    hull_cg_psi psi;
+  } blkio;
+  hull_cg_hugetlb_stat *hugetlb;
+  size_t n_hugetlb;
+} hull_cgroup_stats;
+
+/* Reads the container's statistics from every directory of cg (v1, v2 or
+ * hybrid: v1 controllers plus hugetlb from the unified tree). Files a
+ * kernel lacks are left at zero; a missing directory is an error. */
+int hull_cgroup_stats_read (const hull_cgroup *cg, hull_cgroup_stats *s, hull_error *err);
+void hull_cgroup_stats_clear (hull_cgroup_stats *s);
+
+/* Emits s as runc's "data" object (omitempty as runc's encoding/json). */
+struct yajl_gen_t;
+int hull_cgroup_stats_gen (struct yajl_gen_t *g, const hull_cgroup_stats *s);
+
+/* OOM notifications: v1 an eventfd on memory.oom_control, v2 inotify on
+ * memory.events. open gives *out NULL when the container has no memory
+ * cgroup. The fd becomes readable on an OOM (or the cgroup's removal);
+ * check then counts the new OOMs (non-blocking) and sets *gone once the
+ * cgroup no longer exists. */
+typedef struct hull_cgroup_oom hull_cgroup_oom;
+int hull_cgroup_oom_open (const hull_cgroup *cg, hull_cgroup_oom **out, hull_error *err);
+int hull_cgroup_oom_fd (const hull_cgroup_oom *w);
+int hull_cgroup_oom_check (hull_cgroup_oom *w, uint64_t *n, bool *gone, hull_error *err);
+void hull_cgroup_oom_close (hull_cgroup_oom *w);
 
 #endif

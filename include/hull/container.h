@@ -140,4 +140,22 @@ int hull_container_pids (const hull_context *ctx, const char *id, pid_t **pids, 
 int hull_container_update (const hull_context *ctx, const char *id, const hull_resources *res,
                            const char *where, hull_error *err);
 
+/* ---- events (src/container/events.c) ---- */
+
+typedef struct {
+  bool stats_only;           /* one stats event, then return (--stats) */
+  long long interval_ns;     /* between stats events; > 0 */
+} hull_events_opts;
+
+/* Receives each event as one line of JSON text (no newline); returning
+ * < 0 (with err set) ends events with that failure. */
+typedef int (*hull_event_fn) (const char *json, size_t len, void *arg, hull_error *err);
+
+/* runc's events: {"type":"stats","id":ID,"data":{...}} every interval and
+ * {"type":"oom","id":ID} on each OOM, until the container's init exits or
+ * its cgroup goes away (or one stats event with stats_only). "container
+ * with id ID is not running" for a stopped one. */
+int hull_container_events (const hull_context *ctx, const char *id, const hull_events_opts *opts,
+                           hull_event_fn emit, void *arg, hull_error *err);
+
 #endif

@@ -21,6 +21,7 @@ int cmd_pause (const hull_context *ctx, int argc, char **argv);
 int cmd_resume (const hull_context *ctx, int argc, char **argv);
 int cmd_ps (const hull_context *ctx, int argc, char **argv);
 int cmd_update (const hull_context *ctx, int argc, char **argv);
+int cmd_events (const hull_context *ctx, int argc, char **argv);
 
 /* Reports err once ("hull: msg" on stderr, a line in the --log file) and
  * returns the exit status for a failure, 1 as runc. */

@@ -345,3 +345,35 @@ EOF
     grep -qx 'sleep' "/proc/$p/comm" 2>/dev/null && echo "$p"; done)" ] ||
     fail "the hook's background process is gone"
 }
+
+@test "createContainer in a new user namespace runs as its root; startContainer as the process's user" {
+  local id d
+  id=$(new_id)
+  # The mapped root must reach the hook and a place to write on the host.
+  d=$T
+  while [ "$d" != / ] && [ "$d" != /tmp ]; do
+    chmod o+x "$d"
+    d=$(dirname "$d")
+  done
+  mkdir -m 1777 "$T/out"
+  add_ns user
+  cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+     | .process.user = {"uid": 1000, "gid": 1000}'
+  host_hook cc.sh "id -u > $T/out/cc.uid; readlink /proc/self/ns/user > $T/out/cc.userns"
+  chmod o+rx "$T/cc.sh"
+  add_hook createContainer "$(jq -n --arg p "$T/cc.sh" '{path: $p}')"
+  container_script sc.sh <<'EOF2'
+#!/bin/sh
+id -u > /tmp/sc.uid
+EOF2
+  add_hook startContainer '{"path": "/sc.sh"}'
+  set_sh 'exec sleep 1000'
+  chmod 1777 "$BUNDLE/rootfs/tmp"
+  create_ctr "$id"
+  assert_equal "$(cat "$T/out/cc.uid")" 0
+  assert_equal "$(cat "$T/out/cc.userns")" "$(readlink "/proc/$(ctr_pid "$id")/ns/user")"
+  start_ctr "$id"
+  wait_for_file "$BUNDLE/rootfs/tmp/sc.uid"
+  assert_equal "$(cat "$BUNDLE/rootfs/tmp/sc.uid")" 1000
+}

@@ -178,6 +178,7 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
   cleanup_close int sync_fd = -1;
   cleanup_close int start_fd = -1;
   hull_state hook_state = state_of (opts, p);
+  bool spawned = false; /* from here on, hooks may have run */
 
   int dirfd = hull_state_dir_create (ctx, opts->id, err);
   if (dirfd < 0)
@@ -220,6 +221,7 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     .hook_state = &hook_state,
     .start_fd = start_fd,
   };
+  spawned = true;
   if (hull_spawn_init (&args, cg, &pid, &sync_fd, err) < 0)
     {
       pid = -1;
@@ -251,8 +253,11 @@ fail:
     hull_state_dir_remove (ctx, opts->id, &ignored);
   }
   close (dirfd);
-  /* Like runc's destroy: hooks may have set things up that poststop undoes. */
-  hull_hooks_poststop (&p->spec->hooks, &hook_state);
+  /* Lifecycle steps 12-13 after a failed create hook (runc's destroy does
+   * it for any failure past that point): poststop may have to undo what
+   * the hooks set up. */
+  if (spawned)
+    hull_hooks_poststop (&p->spec->hooks, &hook_state);
   return -1;
 }
 

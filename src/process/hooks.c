@@ -79,12 +79,14 @@ tail_add (tail_buf *t, const char *data, size_t n)
   t->len += n;
 }
 
-/* Reads what is there without blocking; returns false at EOF or error. */
+/* Reads what is there without blocking, a bounded amount so a hook (or
+ * what it left behind) writing without end cannot keep us from its
+ * timeout; returns false at EOF or error. */
 static bool
 drain (int fd, tail_buf *t)
 {
   char chunk[4096];
-  for (;;)
+  for (int rounds = 0; rounds < 16; rounds++)
     {
       ssize_t n = read (fd, chunk, sizeof chunk);
       if (n > 0)
@@ -96,6 +98,7 @@ drain (int fd, tail_buf *t)
         continue;
       return n < 0 && errno == EAGAIN;
     }
+  return true;
 }
 
 /* The output on one line (the CLI prints one line per error): control
@@ -299,17 +302,22 @@ hull_hook_exec (const hull_hook *h, const char *input, size_t len, hull_error *e
     return hull_fail_errno (err, "error running hook %s: fcntl", h->path);
 
   long long deadline = h->timeout.set ? now_ms () + h->timeout.v * 1000 : -1;
+  /* SIGCHLD ignored (inherited through exec from a careless parent) would
+   * have the kernel reap the hook and take its exit status with it. */
+  struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+  sigemptyset (&dfl.sa_mask);
+  sigaction (SIGCHLD, &dfl, &old_chld);
   pid_t pid;
-  if (spawn_hook (h, in_rd, out_wr, &pid, err) < 0)
-    return -1;
+  int r = spawn_hook (h, in_rd, out_wr, &pid, err);
   hull_closep (&in_rd);
   hull_closep (&out_wr);
-
   tail_buf tail = { .len = 0 };
   int status = 0;
-  int r = wait_hook (pid, out_rd, deadline, &tail, &status, err);
+  if (r == 0 && (r = wait_hook (pid, out_rd, deadline, &tail, &status, err)) < 0)
+    hull_error_prefix (err, "error running hook %s: ", h->path);
+  sigaction (SIGCHLD, &old_chld, NULL);
   if (r < 0)
-    return hull_error_prefix (err, "error running hook %s: ", h->path);
+    return -1;
   char output[OUTPUT_TAIL + 4];
   format_tail (&tail, output, sizeof output);
   const char *sep = output[0] ? ": " : "";

@@ -6,6 +6,7 @@
 #include "process/hooks.h"
 #include <hull/fs.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,20 @@ test_exec (void)
   h = sh_hook ("kill -USR1 $$", NULL, 0);
   ok (streq (run (&h, "", &err), "error running hook /bin/sh: killed by signal 10 (SIGUSR1)"),
       "killed by a signal");
+
+  /* A hook writing without end still meets its timeout. */
+  h = sh_hook ("exec yes", NULL, 1);
+  msg = run (&h, "", &err);
+  ok (strncmp (msg, "error running hook /bin/sh: ran past specified timeout of 1s, killed: ...y y",
+               76) == 0,
+      "timeout of a hook that never stops writing");
+
+  /* SIGCHLD ignored (inherited from a parent) must not lose the status. */
+  signal (SIGCHLD, SIG_IGN);
+  h = sh_hook ("exit 5", NULL, 0);
+  ok (streq (run (&h, "", &err), "error running hook /bin/sh: exited with status 5"),
+      "exit status with SIGCHLD ignored");
+  ok (signal (SIGCHLD, SIG_DFL) == SIG_IGN, "SIGCHLD's disposition is restored");
 
   hull_hook missing = { .path = (char *) "/nonexistent/hook" };
   ok (streq (run (&missing, "", &err),

@@ -6,3 +6,4 @@ TESTS += tests/unit/spec_test
 include $(srcdir)/tests/unit/cgroup.mk
 include $(srcdir)/tests/unit/resources.mk
 include $(srcdir)/tests/unit/stats.mk
+include $(srcdir)/tests/unit/hooks.mk

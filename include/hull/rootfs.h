@@ -13,6 +13,10 @@ typedef struct {
   const char *bundle;        /* absolute bundle dir: relative mount sources resolve here */
   bool no_pivot;             /* MS_MOVE + chroot instead of pivot_root */
   bool in_userns;            /* no mknod: bind-mount device nodes from the host */
+  /* Called once the mounts are set up, right before pivot_root (the
+   * createRuntime/createContainer hooks' point); may be NULL. */
+  int (*before_pivot) (void *data, hull_error *err);
+  void *before_pivot_data;
 } hull_rootfs_opts;
 
 /* Propagation, rootfs bind, mounts in order, /dev, devices, pivot, readonly

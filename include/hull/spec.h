@@ -322,6 +322,12 @@ int hull_spec_parse (const char *json, size_t len, const char *name, hull_spec *
 
 void hull_spec_free (hull_spec *spec);
 
+/* The "hooks" member of a JSON object (a config.json, or the copy hull
+ * keeps in the state dir), into a zeroed *out; freed by hull_hooks_clear. */
+int hull_spec_parse_hooks (const char *json, size_t len, const char *name, hull_hooks *out,
+                           hull_error *err);
+void hull_hooks_clear (hull_hooks *hooks);
+
 /* Parses a LinuxResources JSON document (as `update --resources` takes). */
 int hull_resources_parse (const char *json, size_t len, const char *name,
                           hull_resources **out, hull_error *err);

@@ -35,10 +35,11 @@ static const struct option features_options[] = {
   { NULL, 0, NULL, 0 },
 };
 
-/* Hooks are parsed but not run yet (configs with hooks are refused), so
- * none is advertised. */
-static const char *const *const hooks = NULL;
-static const size_t n_hooks = 0;
+/* In runtime-spec order (features.md lists them so). */
+static const char *const hooks[] = {
+  "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+};
+static const size_t n_hooks = sizeof hooks / sizeof hooks[0];
 
 /* The options the rootfs code understands, sorted like runc's list. */
 static const char *const mount_options[] = {

@@ -6,6 +6,7 @@
 #include <hull/fs.h>
 #include <hull/log.h>
 #include "container/internal.h"
+#include "container/hooks.h"
 #include "process/spawn.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,7 @@ typedef struct {
   char bundle[PATH_MAX];
   char rootfs[PATH_MAX];
   int preserve_fds;           /* --preserve-fds plus socket-activation fds */
+  char *created;             /* state.json's "created", also what hooks see */
 } prepared;
 
 static void
@@ -30,6 +32,8 @@ prepared_free (prepared *p)
 {
   hull_spec_free (p->spec);
   p->spec = NULL;
+  free (p->created);
+  p->created = NULL;
 }
 
 static int
@@ -72,6 +76,9 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, prepared *p, hul
   if (listen_fds > INT_MAX - 3 - opts->preserve_fds)
     return hull_fail (err, EINVAL, "--preserve-fds: too many file descriptors");
   p->preserve_fds = listen_fds + opts->preserve_fds;
+  p->created = hull_now_rfc3339 ();
+  if (p->created == NULL)
+    return hull_fail (err, ENOMEM, "state");
   return 0;
 }
 
@@ -96,27 +103,34 @@ write_pid_file (const char *path, pid_t pid, hull_error *err)
   return 0;
 }
 
-static int
-record_state (int dirfd, const hull_create_opts *opts, const prepared *p, const hull_cgroup *cg,
-              pid_t pid, hull_error *err)
+/* The OCI state of the container being created (hooks set pid, status). */
+static hull_state
+state_of (const hull_create_opts *opts, const prepared *p)
 {
-  hull_state st = {
+  return (hull_state){
     .oci_version = p->spec->oci_version,
     .id = (char *) opts->id,
-    .status = HULL_STATUS_CREATED,
-    .pid = pid,
-    .pid_start_time = hull_proc_start_time (pid, NULL),
+    .status = HULL_STATUS_CREATING,
     .bundle = (char *) p->bundle,
     .rootfs = (char *) p->rootfs,
+    .created = p->created,
     .owner = (char *) "",
     .annotations = p->spec->annotations,
     .own_pid_ns = hull_spec_namespace (p->spec, HULL_NS_PID) != NULL,
   };
-  cleanup_free char *created = hull_now_rfc3339 ();
+}
+
+static int
+record_state (int dirfd, const hull_create_opts *opts, const prepared *p, const hull_cgroup *cg,
+              pid_t pid, hull_error *err)
+{
+  hull_state st = state_of (opts, p);
+  st.status = HULL_STATUS_CREATED;
+  st.pid = pid;
+  st.pid_start_time = hull_proc_start_time (pid, NULL);
   cleanup_free char *cgroup_json = hull_cgroup_to_json (cg);
-  st.created = created;
   st.cgroup_json = cgroup_json;
-  if (created == NULL || cgroup_json == NULL)
+  if (cgroup_json == NULL)
     return hull_fail (err, ENOMEM, "state.json");
   return hull_state_save (dirfd, &st, err);
 }
@@ -169,6 +183,9 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
   pid_t pid = -1;
   cleanup_close int fifo_fd = -1;
   cleanup_close int sync_fd = -1;
+  cleanup_close int start_fd = -1;
+  hull_state hook_state = state_of (opts, p);
+  bool spawned = false; /* from here on, hooks may have run */
 
   int dirfd = hull_state_dir_create (ctx, opts->id, err);
   if (dirfd < 0)
@@ -196,6 +213,8 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
       hull_fail_errno (err, "open %s", HULL_EXEC_FIFO);
       goto fail;
     }
+  if (hull_hooks_prepare (dirfd, p->spec, &start_fd, err) < 0)
+    goto fail;
 
   hull_init_args args = {
     .spec = p->spec,
@@ -206,7 +225,10 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     .no_new_keyring = opts->no_new_keyring,
     .preserve_fds = p->preserve_fds,
     .fifo_fd = fifo_fd,
+    .hook_state = &hook_state,
+    .start_fd = start_fd,
   };
+  spawned = true;
   if (hull_spawn_init (&args, cg, &pid, &sync_fd, err) < 0)
     {
       pid = -1;
@@ -238,6 +260,11 @@ fail:
     hull_state_dir_remove (ctx, opts->id, &ignored);
   }
   close (dirfd);
+  /* Lifecycle steps 12-13 after a failed create hook (runc's destroy does
+   * it for any failure past that point): poststop may have to undo what
+   * the hooks set up. */
+  if (spawned)
+    hull_hooks_poststop (&p->spec->hooks, &hook_state);
   return -1;
 }
 
@@ -282,7 +309,7 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
   /* Signals that arrive from here on are for the container. */
   if (!opts->detach)
     hull_signals_block ();
-  ret = hull_release_init (dirfd, err);
+  ret = hull_start_released (dirfd, opts->id, NULL, err);
   if (ret == 0 && !opts->detach)
     {
       /* While it runs, kill/delete from elsewhere must be able to lock it. */
@@ -301,6 +328,8 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
       hull_reap_init (pid);
       hull_error ignored;
       hull_cleanup_stopped (ctx, opts->id, dirfd, cg, &ignored);
+      hull_state st = state_of (opts, &p);
+      hull_hooks_poststop (&p.spec->hooks, &st);
     }
   close (dirfd);
   hull_cgroup_free (cg);

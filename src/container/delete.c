@@ -6,6 +6,7 @@
 #include <hull/container.h>
 #include <hull/log.h>
 #include "container/proc.h"
+#include "container/hooks.h"
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -109,6 +110,13 @@ hull_container_delete (const hull_context *ctx, const char *id, bool force, hull
       return -1;
     }
 
+  /* Read now: the state dir goes with the container. Unreadable, it must
+   * not keep the container from being deleted. */
+  hull_hooks hooks;
+  hull_error hooks_err = { 0 };
+  if (hull_hooks_load (dirfd, &hooks, &hooks_err) < 0)
+    hull_warn ("poststop hooks of %s not run: %s", id, hooks_err.msg);
+
   hull_cgroup *cg = NULL;
   int ret = 0;
   if (st->cgroup_json && hull_cgroup_from_json (st->cgroup_json, &cg, err) < 0)
@@ -140,6 +148,11 @@ hull_container_delete (const hull_context *ctx, const char *id, bool force, hull
 
   if (ret == 0)
     ret = remove_container (ctx, id, cg, err);
+  /* "after the container is deleted but before the delete operation
+   * returns" (config.md). */
+  if (ret == 0)
+    hull_hooks_poststop (&hooks, st);
+  hull_hooks_clear (&hooks);
   if (cg)
     hull_cgroup_free (cg);
   hull_state_free (st);

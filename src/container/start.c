@@ -1,7 +1,9 @@
 #include "config.h"
 #include <hull/cleanup.h>
 #include <hull/container.h>
+#include <hull/log.h>
 #include "container/internal.h"
+#include "container/hooks.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -35,10 +37,23 @@ hull_container_start (const hull_context *ctx, const char *id, hull_error *err)
     return -1;
   hull_status status = st->status;
   hull_state_free (st);
+  bool released;
   switch (status)
     {
     case HULL_STATUS_CREATED:
-      return hull_release_init (dirfd, err);
+      if (hull_start_released (dirfd, id, &released, err) == 0)
+        return 0;
+      /* A hook (or the exec) failed after init was released: "stop the
+       * container, and continue the lifecycle at step 12", i.e. destroy it
+       * and run poststop, as delete --force does (it takes the lock). */
+      if (released)
+        {
+          hull_closep (&dirfd);
+          hull_error ignored = { 0 };
+          if (hull_container_delete (ctx, id, true, &ignored) < 0)
+            hull_warn ("destroying %s: %s", id, ignored.msg);
+        }
+      return -1;
     case HULL_STATUS_STOPPED:
       return hull_fail (err, 0, "cannot start a container that has stopped");
     case HULL_STATUS_PAUSED:

@@ -26,34 +26,12 @@ check_cgroup_manager (const hull_context *ctx, hull_error *err)
   return 0;
 }
 
-/* Hooks are parsed but not yet run: refusing them beats silently skipping
- * what a caller relies on (network setup, for instance). */
-static int
-check_no_hooks (const hull_spec *spec, hull_error *err)
-{
-  const struct { const char *name; size_t n; } lists[] = {
-    { "prestart", spec->hooks.prestart.n },
-    { "createRuntime", spec->hooks.create_runtime.n },
-    { "createContainer", spec->hooks.create_container.n },
-    { "startContainer", spec->hooks.start_container.n },
-    { "poststart", spec->hooks.poststart.n },
-    { "poststop", spec->hooks.poststop.n },
-  };
-  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-    if (lists[i].n > 0)
-      return hull_fail (err, 0, "config.json: .hooks.%s: hooks are not supported yet",
-                        lists[i].name);
-  return 0;
-}
-
 int
 hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_error *err)
 {
   if (spec->process == NULL)
     return hull_fail (err, 0, "config.json: .process: required field missing");
   if (check_cgroup_manager (ctx, err) < 0)
-    return -1;
-  if (check_no_hooks (spec, err) < 0)
     return -1;
   if (hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
     return hull_fail (err, 0, "config.json: .linux.namespaces: a mount namespace is required");

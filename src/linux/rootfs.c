@@ -114,6 +114,9 @@ hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
   if (populate_rootfs (opts, err) < 0)
     return -1;
 
+  if (opts->before_pivot && opts->before_pivot (opts->before_pivot_data, err) < 0)
+    return -1;
+
   /* 5. Enter it. */
   int r = opts->no_pivot ? hull_move_root (rootfs, err) : hull_pivot_root (rootfs, err);
   if (r < 0)

@@ -2,6 +2,7 @@
 #include "process/init.h"
 #include "process/sync.h"
 #include "process/exec.h"
+#include "process/hooks.h"
 #include <hull/cleanup.h>
 #include <hull/rootfs.h>
 #include "linux/idmap.h"
@@ -74,10 +75,12 @@ cmp_int (const void *a, const void *b)
 static int
 close_runtime_fds (const hull_init_args *a, hull_error *err)
 {
-  int keep[HULL_NS_COUNT + 3];
+  int keep[HULL_NS_COUNT + 4];
   size_t n = 0;
   keep[n++] = a->sync_fd;
   keep[n++] = a->fifo_fd;
+  if (a->start_fd > 2)
+    keep[n++] = a->start_fd;
   if (a->idmap_fd >= 0)
     keep[n++] = a->idmap_fd;
   for (int t = 0; t < HULL_NS_COUNT; t++)
@@ -125,6 +128,44 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
 static struct stat self_exe;
 static bool self_exe_known;
 
+/* ---- hooks (the runtime side is in spawn.c and container/hooks.c) ---- */
+
+/* Ours as the host sees it, for the hooks' state: from HULL_SYNC_GO. */
+static pid_t host_pid;
+
+bool
+hull_init_has_runtime_hooks (const hull_init_args *a)
+{
+  return a->hook_state != NULL
+         && (a->spec->hooks.prestart.n > 0 || a->spec->hooks.create_runtime.n > 0);
+}
+
+static int
+run_init_hooks (const hull_init_args *a, hull_hook_kind kind, hull_status status,
+                hull_error *err)
+{
+  if (a->hook_state == NULL)
+    return 0;
+  hull_state st = *a->hook_state;
+  st.pid = host_pid;
+  st.status = status;
+  return hull_hooks_run (&a->spec->hooks, kind, &st, err);
+}
+
+/* After the mounts, before pivot_root (config.md): the runtime runs
+ * prestart and createRuntime while we wait, then createContainer runs here,
+ * in the container's namespaces, with host paths still in reach. */
+static int
+before_pivot (void *data, hull_error *err)
+{
+  const hull_init_args *a = data;
+  if (hull_init_has_runtime_hooks (a)
+      && (hull_sync_send (a->sync_fd, HULL_SYNC_HOOKS, NULL, err) < 0
+          || hull_sync_wait (a->sync_fd, HULL_SYNC_HOOKS_DONE, "the runtime", err) < 0))
+    return -1;
+  return run_init_hooks (a, HULL_HOOK_CREATE_CONTAINER, HULL_STATUS_CREATING, err);
+}
+
 /* Everything up to READY. The order matters: namespaces, then the rootfs
  * (while init is still root with every capability), then the attributes
  * that need privilege, then the identity change that drops it. */
@@ -136,8 +177,10 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
 
   if (close_runtime_fds (a, err) < 0)
     return -1;
-  if (hull_sync_wait (a->sync_fd, HULL_SYNC_GO, "the runtime", err) < 0)
+  int32_t pid = 0;
+  if (hull_sync_wait_value (a->sync_fd, HULL_SYNC_GO, "the runtime", &pid, err) < 0)
     return -1;
+  host_pid = (pid_t) pid;
   if (hull_ns_join (spec, a->ns_fds, err) < 0)
     return -1;
   if (a->idmap_fd >= 0 && hull_idmap_receive (spec, a->idmap_fd, err) < 0)
@@ -175,10 +218,14 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
         .bundle = a->bundle,
         .no_pivot = a->no_pivot,
         .in_userns = hull_spec_namespace (spec, HULL_NS_USER) != NULL,
+        .before_pivot = before_pivot,
+        .before_pivot_data = (void *) a,
       };
       if (hull_rootfs_setup (&ro, err) < 0)
         return -1;
     }
+  else if (before_pivot ((void *) a, err) < 0)
+    return -1;
   /* sysctls before readonlyPaths can make /proc/sys read-only. */
   if (hull_sysctl_apply (spec, err) < 0)
     return -1;
@@ -217,6 +264,9 @@ start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *secco
   hull_error err = { 0 };
   if (wait_for_start (a->fifo_fd, &err) < 0)
     goto fail;
+  /* In the container, as its user, before the program (config.md). */
+  if (run_init_hooks (a, HULL_HOOK_START_CONTAINER, HULL_STATUS_CREATED, &err) < 0)
+    goto fail;
   /* Again: the image may have changed since create. Before seccomp, which
      may deny the open. */
   if (self_exe_known && hull_exec_check_chain (exe, &self_exe, &err) < 0)
@@ -229,7 +279,14 @@ start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *secco
   execve (exe, a->spec->process->args.v, a->spec->process->env.v);
   hull_fail_errno (&err, "exec %s", a->spec->process->args.v[0]);
 fail:
-  dprintf (2, "hull: %s\n", err.msg);
+  /* `start` waits on start_fd when there is one and reports it. */
+  if (a->start_fd > 2)
+    {
+      ssize_t ignored = write (a->start_fd, err.msg, strnlen (err.msg, sizeof err.msg));
+      (void) ignored;
+    }
+  else
+    dprintf (2, "hull: %s\n", err.msg);
 }
 
 void

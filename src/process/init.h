@@ -3,6 +3,7 @@
 #define HULL_PROCESS_INIT_H
 
 #include <stdbool.h>
+#include <hull/container.h>
 #include <hull/spec.h>
 #include "linux/namespaces.h"
 
@@ -19,7 +20,15 @@ typedef struct {
   int fifo_fd;               /* read end of exec.fifo: start writes one byte */
   int *ns_fds;               /* [HULL_NS_COUNT] namespaces to join by path */
   int idmap_fd;              /* idmapped mount trees queued by the runtime, or -1 */
+  /* Hooks: the state they are given (pid and status set per hook), NULL
+   * to run none; start_fd (when > 2) reports to `start` (container/hooks.h). */
+  const hull_state *hook_state;
+  int start_fd;
 } hull_init_args;
+
+/* Whether init stops before pivot_root for the runtime's prestart and
+ * createRuntime hooks (HULL_SYNC_HOOKS). */
+bool hull_init_has_runtime_hooks (const hull_init_args *args);
 
 /* Runs in the child right after clone3. Only returns on failure, after
  * sending the error to the parent; the caller then _exit()s. */

@@ -1,10 +1,12 @@
 libhull_a_SOURCES += \
 	src/process/exec.c \
+	src/process/hooks.c \
 	src/process/init.c \
 	src/process/spawn.c \
 	src/process/sync.c
 noinst_HEADERS += \
 	src/process/exec.h \
+	src/process/hooks.h \
 	src/process/init.h \
 	src/process/spawn.h \
 	src/process/sync.h

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "process/spawn.h"
 #include "process/sync.h"
+#include "process/hooks.h"
 #include "linux/idmap.h"
 #include "linux/namespaces.h"
 #include "linux/security.h"
@@ -73,6 +74,25 @@ fail:;
   hull_sync_send (args->sync_fd, HULL_SYNC_ERROR, &err, &ignored);
 }
 
+/* prestart and createRuntime: in our namespaces, once init has set up its
+ * mounts and waits before pivot_root (init does the same check). */
+static int
+run_create_hooks (const hull_init_args *args, pid_t pid, int sync_fd, hull_error *err)
+{
+  const hull_hooks *hooks = &args->spec->hooks;
+  if (!hull_init_has_runtime_hooks (args))
+    return 0;
+  if (hull_sync_wait (sync_fd, HULL_SYNC_HOOKS, "the container's init", err) < 0)
+    return -1;
+  hull_state st = *args->hook_state;
+  st.pid = pid;
+  st.status = HULL_STATUS_CREATING;
+  if (hull_hooks_run (hooks, HULL_HOOK_PRESTART, &st, err) < 0
+      || hull_hooks_run (hooks, HULL_HOOK_CREATE_RUNTIME, &st, err) < 0)
+    return -1;
+  return hull_sync_send (sync_fd, HULL_SYNC_HOOKS_DONE, NULL, err);
+}
+
 static int
 parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int sync_fd,
              hull_error *err)
@@ -83,7 +103,10 @@ parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int s
     return -1;
   if (hull_process_oom_score_adj_set (args->spec, pid, err) < 0)
     return -1;
-  if (hull_sync_send (sync_fd, HULL_SYNC_GO, NULL, err) < 0)
+  /* Init needs its pid as the host sees it for the hooks' state. */
+  if (hull_sync_send_value (sync_fd, HULL_SYNC_GO, (int32_t) pid, err) < 0)
+    return -1;
+  if (run_create_hooks (args, pid, sync_fd, err) < 0)
     return -1;
   return hull_sync_wait (sync_fd, HULL_SYNC_READY, "the container's init", err);
 }

@@ -7,18 +7,20 @@
 #include <hull/error.h>
 
 typedef enum {
-  HULL_SYNC_GO = 1,    /* parent -> init: id maps written, cgroups joined */
+  HULL_SYNC_GO = 1,    /* parent -> init: id maps written, cgroups joined; value: init's pid */
   HULL_SYNC_READY,     /* init -> parent: set up, waiting on exec.fifo */
   HULL_SYNC_ERROR,     /* init -> parent: setup failed, message attached */
   HULL_SYNC_PID,       /* joiner -> parent: init's pid (user namespace joined by path) */
   HULL_SYNC_RECORDED,  /* parent -> init: state.json holds you; outlive me */
   HULL_SYNC_ACK,       /* init -> parent: no longer tied to the runtime's life */
+  HULL_SYNC_HOOKS,     /* init -> parent: mounts set up, run prestart/createRuntime hooks */
+  HULL_SYNC_HOOKS_DONE, /* parent -> init: they succeeded, go on to pivot_root */
 } hull_sync_type;
 
 typedef struct {
   uint32_t type;
   int32_t errnum;
-  int32_t value;       /* HULL_SYNC_PID: the pid */
+  int32_t value;       /* HULL_SYNC_PID, HULL_SYNC_GO: the pid */
   char msg[HULL_ERROR_MSG_MAX];
 } hull_sync_msg;
 

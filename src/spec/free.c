@@ -218,6 +218,17 @@ hook_list_clear (hull_hook_list *h)
 }
 
 void
+hull_hooks_clear (hull_hooks *h)
+{
+  hook_list_clear (&h->prestart);
+  hook_list_clear (&h->create_runtime);
+  hook_list_clear (&h->create_container);
+  hook_list_clear (&h->start_container);
+  hook_list_clear (&h->poststart);
+  hook_list_clear (&h->poststop);
+}
+
+void
 hull_spec_free (hull_spec *spec)
 {
   if (spec == NULL)
@@ -243,12 +254,7 @@ hull_spec_free (hull_spec *spec)
         free (m->gid_mappings);
       }
   free (spec->mounts);
-  hook_list_clear (&spec->hooks.prestart);
-  hook_list_clear (&spec->hooks.create_runtime);
-  hook_list_clear (&spec->hooks.create_container);
-  hook_list_clear (&spec->hooks.start_container);
-  hook_list_clear (&spec->hooks.poststart);
-  hook_list_clear (&spec->hooks.poststop);
+  hull_hooks_clear (&spec->hooks);
   spec_kvmap_clear (&spec->annotations);
   if (spec->linux_ != NULL)
     {

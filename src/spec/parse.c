@@ -142,6 +142,25 @@ parse_hooks (hj_ctx *c, yajl_val doc, hull_spec *spec)
   return 0;
 }
 
+int
+hull_spec_parse_hooks (const char *json, size_t len, const char *name, hull_hooks *out,
+                       hull_error *err)
+{
+  hj_ctx c = { .name = name, .err = err };
+  yajl_val doc;
+  hull_spec spec = { 0 };
+  if (hj_parse (&c, json, len, &doc) < 0)
+    return -1;
+  int r = YAJL_IS_OBJECT (doc) ? parse_hooks (&c, doc, &spec)
+                               : hj_fail (&c, NULL, "expected a JSON object at the top level");
+  yajl_tree_free (doc);
+  if (r < 0)
+    hull_hooks_clear (&spec.hooks);
+  else
+    *out = spec.hooks;
+  return r < 0 ? -1 : 0;
+}
+
 static int
 parse_annotations (hj_ctx *c, yajl_val doc, hull_spec *spec)
 {

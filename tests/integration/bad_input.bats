@@ -138,16 +138,6 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
     ".linux.uidMappings"
 }
 
-# Hooks are parsed but not run yet: refusing is better than skipping them.
-@test "hooks are refused until they are supported, and features lists none" {
-  is_runc && skip "runc runs hooks"
-  expect_bad_config '.hooks = {"prestart": [{"path": "/bin/true"}]}' \
-    "config.json: .hooks.prestart: hooks are not supported yet"
-  run_files hull_cmd features
-  assert_success
-  [ "$(jq -c .hooks <<<"$output")" = "[]" ]
-}
-
 @test "process.terminal true is refused until terminals are supported" {
   is_runc && skip "runc allocates terminals"
   expect_bad_config '.process.terminal = true' "config.json: .process.terminal"

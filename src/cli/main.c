@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,11 @@ main (int argc, char **argv)
    * /proc/<us>/exe and write the binary once we exit. */
   if (geteuid () == 0)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+  /* An ignored SIGCHLD, inherited from the caller, would make the kernel
+   * reap our children itself: a foreground run or exec would lose the
+   * container's exit status. */
+  signal (SIGCHLD, SIG_DFL);
 
   opterr = 0;
   int c;

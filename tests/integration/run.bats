@@ -214,3 +214,14 @@ teardown() { hull_teardown; }
   [ "$(cat "$T/captured")" = "$(printf 'through the fifo\ngot from the caller')" ] ||
     fail "captured: $(cat "$T/captured")"
 }
+
+@test "run keeps the exit status when the caller ignores SIGCHLD" {
+  local id
+  id=$(new_id)
+  set_sh 'exit 7'
+  # perl sets SIGCHLD to SIG_IGN, which survives execve into hull (timeout(1)
+  # would reset it: a pending alarm, which also survives execve, bounds it).
+  run --separate-stderr perl -e '$SIG{CHLD} = "IGNORE"; alarm shift; exec @ARGV' \
+    "$HULL_CMD_TIMEOUT" "$HULL" --root "$ROOT" run --bundle "$BUNDLE" "$id"
+  assert_status 7
+}

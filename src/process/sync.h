@@ -13,6 +13,7 @@ typedef enum {
   HULL_SYNC_PID,       /* joiner -> parent: init's pid (user namespace joined by path) */
   HULL_SYNC_RECORDED,  /* parent -> init: state.json holds you; outlive me */
   HULL_SYNC_ACK,       /* init -> parent: no longer tied to the runtime's life */
+  HULL_SYNC_CONSOLE,   /* init -> parent: the pty master (process.terminal), SCM_RIGHTS */
 } hull_sync_type;
 
 typedef struct {
@@ -27,6 +28,8 @@ int hull_sync_pair (int fds[2], hull_error *err);
 
 int hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_error *err);
 int hull_sync_send_value (int fd, hull_sync_type type, int32_t value, hull_error *err);
+/* A message carrying the fd `passfd` (SCM_RIGHTS); the sender keeps its copy. */
+int hull_sync_send_fd (int fd, hull_sync_type type, int passfd, hull_error *err);
 
 /* Waits for a message of type `want`. An ERROR message is turned into *err
  * (returns -1); EOF means the peer died: returns -1 with "peer" in the text. */
@@ -34,5 +37,8 @@ int hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *e
 /* Same, returning the message's value. */
 int hull_sync_wait_value (int fd, hull_sync_type want, const char *peer, int32_t *value,
                           hull_error *err);
+/* Same, for a message that must carry an fd: *passed receives it (close-on-exec). */
+int hull_sync_wait_fd (int fd, hull_sync_type want, const char *peer, int *passed,
+                       hull_error *err);
 
 #endif

@@ -75,7 +75,7 @@ fail:;
 
 static int
 parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int sync_fd,
-             hull_error *err)
+             int *console, hull_error *err)
 {
   if (hull_ns_new_userns (args->spec) && hull_ns_write_id_maps (pid, args->spec, err) < 0)
     return -1;
@@ -84,6 +84,10 @@ parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int s
   if (hull_process_oom_score_adj_set (args->spec, pid, err) < 0)
     return -1;
   if (hull_sync_send (sync_fd, HULL_SYNC_GO, NULL, err) < 0)
+    return -1;
+  /* process.terminal: init sends the pty master once its rootfs is up. */
+  if (args->spec->process->terminal
+      && hull_sync_wait_fd (sync_fd, HULL_SYNC_CONSOLE, "the container's init", console, err) < 0)
     return -1;
   return hull_sync_wait (sync_fd, HULL_SYNC_READY, "the container's init", err);
 }
@@ -100,7 +104,7 @@ hull_spawn_release (int sync_fd, hull_error *err)
 
 int
 hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, int *sync_out,
-                 hull_error *err)
+                 int *console_out, hull_error *err)
 {
   int fds[2];
   int ns_fds[HULL_NS_COUNT];
@@ -187,12 +191,14 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
         return -1;
       pid = init_pid;
     }
-  if (parent_side (args, cg, pid, parent_fd, err) < 0)
+  cleanup_close int console = -1;
+  if (parent_side (args, cg, pid, parent_fd, &console, err) < 0)
     {
       kill_and_reap (pid);
       return -1;
     }
   *out_pid = pid;
   *sync_out = steal_fd (parent_fd);
+  *console_out = steal_fd (console);
   return 0;
 }

@@ -3,4 +3,5 @@ noinst_HEADERS += \
 	include/hull/cleanup.h \
 	include/hull/fs.h \
 	include/hull/log.h \
-	include/hull/spec.h
+	include/hull/spec.h \
+	include/hull/tty.h

@@ -326,7 +326,10 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
   hull_tty_relay relay = { .master = -1, .sigfd = -1, .host = -1 };
   bool relaying = false;
   if (p.console_master >= 0)
-    relaying = (ret = hull_tty_relay_prepare (&relay, steal_fd (p.console_master), err)) == 0;
+    {
+      ret = hull_tty_relay_prepare (&relay, steal_fd (p.console_master), err);
+      relaying = ret == 0;
+    }
   if (ret == 0)
     ret = hull_release_init (dirfd, err);
   if (ret == 0 && !opts->detach)

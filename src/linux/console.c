@@ -100,8 +100,9 @@ hull_pty_open (const hull_process *proc, hull_pty *pty, hull_error *err)
           goto fail;
         }
     }
-  /* As runc: an unmapped owner (EINVAL, EPERM) or a read-only devpts
-   * (EROFS) leaves the terminal as it is rather than failing. */
+  /* Privileged: CAP_CHOWN hands the terminal to the process's user. As
+   * runc: an unmapped owner (EINVAL, EPERM) or a read-only devpts (EROFS)
+   * leaves the terminal as it is rather than failing. */
   if (fchown (pty->slave, proc->user.uid, (gid_t) -1) < 0 && errno != EINVAL
       && errno != EPERM && errno != EROFS)
     {

@@ -51,6 +51,20 @@ open_ptmx (int root, hull_error *err)
   return steal_fd (fd);
 }
 
+/* An fd above 2: when our caller ran with stdio closed, a new fd can land
+ * on 0-2, where hull_pty_become_stdio would overwrite it. */
+static int
+above_stdio (int fd)
+{
+  if (fd < 0 || fd > 2)
+    return fd;
+  int moved = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+  int saved = errno;
+  close (fd);
+  errno = saved;
+  return moved;
+}
+
 void
 hull_pty_close (hull_pty *pty)
 {
@@ -69,6 +83,8 @@ hull_pty_open (const hull_process *proc, hull_pty *pty, hull_error *err)
   pty->master = open_ptmx (root, err);
   if (pty->master < 0)
     return -1;
+  if ((pty->master = above_stdio (pty->master)) < 0)
+    return hull_fail_errno (err, "/dev/ptmx: dup");
 
   int unlock = 0;
   if (ioctl (pty->master, TIOCGPTN, &pty->index) < 0)
@@ -82,7 +98,7 @@ hull_pty_open (const hull_process *proc, hull_pty *pty, hull_error *err)
       goto fail;
     }
   /* The peer of this very master: no lookup of /dev/pts/N by name. */
-  pty->slave = ioctl (pty->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  pty->slave = above_stdio (ioctl (pty->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC));
   if (pty->slave < 0)
     {
       hull_fail_errno (err, "open /dev/pts/%u (TIOCGPTPEER)", pty->index);

@@ -5,6 +5,7 @@
 #include <hull/fs.h>
 #include <hull/log.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <seccomp.h>
@@ -146,6 +147,13 @@ main (int argc, char **argv)
    * /proc/<us>/exe and write the binary once we exit. */
   if (geteuid () == 0)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+  /* Started with 0, 1 or 2 closed, our own fds (the state dir, exec.fifo)
+   * would land there and reach the container as its stdio, with the
+   * state dir's lock. /dev/null takes their place first. */
+  for (int fd = 0; fd <= 2; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF && open ("/dev/null", O_RDWR) != fd)
+      return 1;
 
   opterr = 0;
   int c;

@@ -457,3 +457,37 @@ stdout-pipe"
   [ "$(cat "$T/got")" = "via-fifo
 fifos" ] || fail "got: $(cat "$T/got")"
 }
+
+# Found while testing: with stdin/stdout closed, the runtime's own fds (the
+# state dir, exec.fifo) became the container's stdio and start hung on the
+# state dir's lock.
+@test "no terminal: stdio closed at create becomes /dev/null, start works" {
+  # Read in a subshell: busybox runs readlink in the shell's own process,
+  # where a redirection of it would show as the shell's fd.
+  set_sh 'v=$(for f in 0 1 2; do readlink /proc/$$/fd/$f; done); echo "$v" >/tmp/fds'
+  local id
+  id=$(new_id)
+  register_id "$id"
+  hull_cmd create --bundle "$BUNDLE" "$id" <&- >&- 2>&-
+  start_ctr "$id"
+  wait_for_status "$id" stopped
+  [ "$(cat "$BUNDLE/rootfs/tmp/fds")" = "/dev/null
+/dev/null
+/dev/null" ] || fail "stdio: $(cat "$BUNDLE/rootfs/tmp/fds")"
+}
+
+@test "stdio closed at create: the terminal is still the process's stdio" {
+  set_sh 'for f in 0 1 2; do readlink /proc/$$/fd/$f; done'
+  terminal
+  recvtty
+  local id
+  id=$(new_id)
+  register_id "$id"
+  hull_cmd create --console-socket "$T/tty.sock" --bundle "$BUNDLE" "$id" <&- >&- 2>&-
+  start_ctr "$id"
+  wait_for_status "$id" stopped
+  recvtty_done
+  assert_output "/dev/pts/0
+/dev/pts/0
+/dev/pts/0"
+}

@@ -4,4 +4,5 @@ noinst_HEADERS += \
 	include/hull/duration.h \
 	include/hull/fs.h \
 	include/hull/log.h \
-	include/hull/spec.h
+	include/hull/spec.h \
+	include/hull/tty.h

@@ -7,3 +7,4 @@ include $(srcdir)/tests/unit/cgroup.mk
 include $(srcdir)/tests/unit/resources.mk
 include $(srcdir)/tests/unit/stats.mk
 include $(srcdir)/tests/unit/hooks.mk
+include $(srcdir)/tests/unit/sync.mk

@@ -37,8 +37,9 @@ static const char run_help[] =
   "Create a container from a bundle and start it at once. In the foreground\n"
   "(the default) hull waits for the container's process, forwards the signals\n"
   "it receives to it, deletes the container when it exits and exits with its\n"
-  "status (128+N when killed by signal N). CONTAINER-ID must be unique under\n"
-  "the state root.\n"
+  "status (128+N when killed by signal N); with process.terminal it relays\n"
+  "between its own stdio and the container's terminal. CONTAINER-ID must be\n"
+  "unique under the state root.\n"
   "\n"
   "Options:\n" COMMON_OPTIONS_HELP
   "  -d, --detach              return once the container runs, leaving it running\n"

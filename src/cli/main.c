@@ -5,6 +5,7 @@
 #include <hull/fs.h>
 #include <hull/log.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <seccomp.h>
@@ -153,6 +154,12 @@ main (int argc, char **argv)
    * reap our children itself: a foreground run or exec would lose the
    * container's exit status. */
   signal (SIGCHLD, SIG_DFL);
+  /* Started with 0, 1 or 2 closed, our own fds (the state dir, exec.fifo)
+   * would land there and reach the container as its stdio, with the
+   * state dir's lock. /dev/null takes their place first. */
+  for (int fd = 0; fd <= 2; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF && open ("/dev/null", O_RDWR) != fd)
+      return 1;
 
   opterr = 0;
   int c;

@@ -5,6 +5,7 @@
 #include <hull/container.h>
 #include <hull/fs.h>
 #include <hull/log.h>
+#include <hull/tty.h>
 #include "container/internal.h"
 #include "container/hooks.h"
 #include "process/spawn.h"
@@ -25,6 +26,8 @@ typedef struct {
   char rootfs[PATH_MAX];
   int preserve_fds;           /* --preserve-fds plus socket-activation fds */
   char *created;             /* state.json's "created", also what hooks see */
+  int console_sock;    /* --console-socket, connected */
+  int console_master;  /* process.terminal in a foreground run: the pty to relay */
 } prepared;
 
 static void
@@ -34,11 +37,33 @@ prepared_free (prepared *p)
   p->spec = NULL;
   free (p->created);
   p->created = NULL;
+  hull_closep (&p->console_sock);
+  hull_closep (&p->console_master);
+}
+
+/* runc's rules (and words): a terminal needs someone to hold it. */
+static int
+check_terminal (const hull_create_opts *opts, const hull_spec *spec, bool detached,
+                hull_error *err)
+{
+  bool terminal = spec->process->terminal;
+  if (detached && terminal && opts->console_socket == NULL)
+    return hull_fail (err, 0, "cannot allocate tty if hull will detach without setting "
+                      "console socket (config.json: .process.terminal is true: pass "
+                      "--console-socket)");
+  if ((!detached || !terminal) && opts->console_socket != NULL)
+    return hull_fail (err, 0, "cannot use console socket if hull will not detach or "
+                      "allocate tty (%s)",
+                      terminal ? "a foreground run relays the terminal itself"
+                               : "config.json: .process.terminal is false");
+  return 0;
 }
 
 static int
-prepare (const hull_context *ctx, const hull_create_opts *opts, prepared *p, hull_error *err)
+prepare (const hull_context *ctx, const hull_create_opts *opts, bool detached, prepared *p,
+         hull_error *err)
 {
+  p->console_sock = p->console_master = -1;
   if (hull_id_validate (opts->id, err) < 0)
     return -1;
   if (realpath (opts->bundle ? opts->bundle : ".", p->bundle) == NULL)
@@ -62,12 +87,8 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, prepared *p, hul
   struct stat st;
   if (stat (p->rootfs, &st) < 0 || !S_ISDIR (st.st_mode))
     return hull_fail (err, ENOTDIR, "config.json: .root.path: %s", p->rootfs);
-  /* Terminals (pty, console socket) arrive with exec support; until then
-   * say so instead of running with the wrong stdio. */
-  if (p->spec->process->terminal)
-    return hull_fail (err, 0,
-                      "config.json: .process.terminal: terminals are not supported yet; "
-                      "set it to false");
+  if (check_terminal (opts, p->spec, detached, err) < 0)
+    return -1;
   if (opts->preserve_fds < 0)
     return hull_fail (err, EINVAL, "--preserve-fds: must not be negative");
   int listen_fds = hull_listen_fds ();
@@ -79,7 +100,30 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, prepared *p, hul
   p->created = hull_now_rfc3339 ();
   if (p->created == NULL)
     return hull_fail (err, ENOMEM, "state");
+  /* Last: the receiver sees a connection only for a valid create. */
+  if (opts->console_socket)
+    {
+      p->console_sock = hull_console_socket_connect (opts->console_socket, err);
+      if (p->console_sock < 0)
+        return -1;
+    }
   return 0;
+}
+
+/* The pty master init sent: to the console socket (then no copy stays
+ * here), or kept for the foreground relay. */
+static int
+hand_over_console (prepared *p, int master, hull_error *err)
+{
+  if (p->console_sock < 0)
+    {
+      p->console_master = master;
+      return 0;
+    }
+  int r = hull_console_socket_send (p->console_sock, master, err);
+  close (master);
+  hull_closep (&p->console_sock);
+  return r;
 }
 
 static int
@@ -228,12 +272,15 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     .hook_state = &hook_state,
     .start_fd = start_fd,
   };
+  int console = -1;
   spawned = true;
-  if (hull_spawn_init (&args, cg, &pid, &sync_fd, err) < 0)
+  if (hull_spawn_init (&args, cg, &pid, &sync_fd, &console, err) < 0)
     {
       pid = -1;
       goto fail;
     }
+  if (console >= 0 && hand_over_console (p, console, err) < 0)
+    goto fail;
   if (record_state (dirfd, opts, p, cg, pid, err) < 0)
     goto fail;
   if (opts->pid_file && write_pid_file (opts->pid_file, pid, err) < 0)
@@ -276,7 +323,7 @@ hull_container_create (const hull_context *ctx, const hull_create_opts *opts, hu
   pid_t pid;
   int dirfd;
 
-  int ret = prepare (ctx, opts, &p, err);
+  int ret = prepare (ctx, opts, true, &p, err);
   if (ret == 0)
     ret = create_container (ctx, opts, &p, &cg, &pid, &dirfd, err);
   if (ret == 0)
@@ -298,7 +345,7 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
   int dirfd;
 
   *exit_status = 0;
-  int ret = prepare (ctx, opts, &p, err);
+  int ret = prepare (ctx, opts, opts->detach, &p, err);
   if (ret == 0)
     ret = create_container (ctx, opts, &p, &cg, &pid, &dirfd, err);
   if (ret < 0)
@@ -309,12 +356,24 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
   /* Signals that arrive from here on are for the container. */
   if (!opts->detach)
     hull_signals_block ();
-  ret = hull_start_released (dirfd, opts->id, NULL, err);
+  /* A foreground terminal: raw mode and size before the program runs. */
+  hull_tty_relay relay = { .master = -1, .sigfd = -1, .host = -1 };
+  bool relaying = false;
+  if (p.console_master >= 0)
+    {
+      ret = hull_tty_relay_prepare (&relay, steal_fd (p.console_master), err);
+      relaying = ret == 0;
+    }
+  if (ret == 0)
+    ret = hull_start_released (dirfd, opts->id, NULL, err);
   if (ret == 0 && !opts->detach)
     {
       /* While it runs, kill/delete from elsewhere must be able to lock it. */
       flock (dirfd, LOCK_UN);
-      *exit_status = hull_wait_forwarding_signals (pid);
+      *exit_status = relaying ? hull_tty_relay_run (&relay, pid)
+                              : hull_wait_forwarding_signals (pid);
+      /* Our terminal back before anything else is printed. */
+      hull_tty_relay_finish (&relay);
       /* What delete --force does: processes init left behind (no pid
        * namespace of its own) are killed before the cgroup goes, and a
        * delete from elsewhere that got there first is fine. The exit
@@ -325,6 +384,7 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
     }
   else if (ret < 0)
     {
+      hull_tty_relay_finish (&relay);
       hull_reap_init (pid);
       hull_error ignored;
       hull_cleanup_stopped (ctx, opts->id, dirfd, cg, &ignored);

@@ -2,6 +2,7 @@
 #ifndef HULL_CONTAINER_INTERNAL_H
 #define HULL_CONTAINER_INTERNAL_H
 
+#include <signal.h>
 #include <sys/types.h>
 #include <hull/cgroup.h>
 #include <hull/container.h>
@@ -25,6 +26,12 @@ void hull_reap_init (pid_t pid);
  * container, forwarding them; returns the exit status or 128+signal. */
 void hull_signals_block (void);
 int hull_wait_forwarding_signals (pid_t pid);
+
+/* The set hull_signals_block blocks (what a foreground runtime forwards). */
+void hull_signals_forwarded (sigset_t *set);
+
+/* A waitpid status as an exit status: the code, or 128+signal. */
+int hull_exit_status (int status);
 
 /* Removes a stopped container's cgroup and state dir. */
 int hull_cleanup_stopped (const hull_context *ctx, const char *id, int dirfd,

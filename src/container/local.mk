@@ -12,6 +12,7 @@ libhull_a_SOURCES += \
 	src/container/pause.c \
 	src/container/proc.c \
 	src/container/ps.c \
+	src/container/relay.c \
 	src/container/signals.c \
 	src/container/start.c \
 	src/container/state.c \

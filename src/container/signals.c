@@ -6,8 +6,8 @@
 
 /* Everything a user or supervisor may send, except what the kernel raises
  * synchronously in us and what cannot be caught. */
-static void
-forwarded_set (sigset_t *set)
+void
+hull_signals_forwarded (sigset_t *set)
 {
   sigfillset (set);
   static const int keep[] = { SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS };
@@ -19,7 +19,7 @@ void
 hull_signals_block (void)
 {
   sigset_t set;
-  forwarded_set (&set);
+  hull_signals_forwarded (&set);
   sigprocmask (SIG_BLOCK, &set, NULL);
 }
 
@@ -31,8 +31,8 @@ hull_reap_init (pid_t pid)
     ;
 }
 
-static int
-exit_code (int status)
+int
+hull_exit_status (int status)
 {
   if (WIFSIGNALED (status))
     return 128 + WTERMSIG (status);
@@ -43,13 +43,13 @@ int
 hull_wait_forwarding_signals (pid_t pid)
 {
   sigset_t set;
-  forwarded_set (&set);
+  hull_signals_forwarded (&set);
   for (;;)
     {
       int status;
       pid_t r = waitpid (pid, &status, WNOHANG);
       if (r == pid)
-        return exit_code (status);
+        return hull_exit_status (status);
       if (r < 0 && errno != EINTR)
         return 255;
       siginfo_t info;

@@ -124,6 +124,26 @@ setup_ptmx (int devfd, hull_error *err)
   return 0;
 }
 
+/* process.terminal: the mount point of the console, made while the root
+ * is still writable (root.readonly comes right after pivot_root, the bind
+ * of the pty later: src/linux/console.c). Whatever is there already is
+ * left for that bind to accept or refuse. */
+static int
+make_console_target (int devfd, hull_error *err)
+{
+  int fd = openat (devfd, "console", O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0 && errno == EEXIST)
+    return 0;
+  if (fd < 0)
+    return hull_fail_errno (err, "process.terminal: create /dev/console");
+  /* 0666 as runc, whatever the umask. */
+  int r = fchmod (fd, 0666);
+  close (fd);
+  if (r < 0)
+    return hull_fail_errno (err, "process.terminal: chmod /dev/console");
+  return 0;
+}
+
 static int
 make_dev_dir (int devfd, const char *name, mode_t mode, hull_error *err)
 {
@@ -183,7 +203,9 @@ hull_dev_setup (int rootfd, const hull_rootfs_opts *opts, hull_error *err)
     return hull_error_prefix (err, "/dev: ");
   if (make_dev_dir (devfd, "pts", 0755, err) < 0
       || make_dev_dir (devfd, "shm", 01777, err) < 0
-      || setup_ptmx (devfd, err) < 0)
+      || setup_ptmx (devfd, err) < 0
+      || (opts->spec->process && opts->spec->process->terminal
+          && make_console_target (devfd, err) < 0))
     return -1;
 
   for (size_t i = 0; i < sizeof dev_symlinks / sizeof dev_symlinks[0]; i++)

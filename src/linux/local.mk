@@ -2,6 +2,7 @@ libhull_a_SOURCES += \
 	src/linux/attrs.c \
 	src/linux/caps.c \
 	src/linux/copyup.c \
+	src/linux/console.c \
 	src/linux/devices.c \
 	src/linux/hostname.c \
 	src/linux/identity.c \
@@ -22,6 +23,7 @@ noinst_HEADERS += \
 	include/hull/rootfs.h \
 	src/linux/attrs.h \
 	src/linux/caps.h \
+	src/linux/console.h \
 	src/linux/idmap.h \
 	src/linux/lsm.h \
 	src/linux/namespaces.h \

@@ -5,6 +5,7 @@
 #include "process/hooks.h"
 #include <hull/cleanup.h>
 #include <hull/rootfs.h>
+#include "linux/console.h"
 #include "linux/idmap.h"
 #include "linux/security.h"
 #include <dirent.h>
@@ -124,6 +125,17 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
   return 0;
 }
 
+/* process.terminal: the pty is the container's (its devpts, after
+ * pivot_root); the runtime gets the master, init keeps only the slave. */
+static int
+setup_terminal (const hull_init_args *a, hull_error *err)
+{
+  cleanup_close int master = -1;
+  if (hull_console_setup (a->spec->process, &master, err) < 0)
+    return -1;
+  return hull_sync_send_fd (a->sync_fd, HULL_SYNC_CONSOLE, master, err);
+}
+
 /* Our own binary, identified before pivot while /proc is the host's. */
 static struct stat self_exe;
 static bool self_exe_known;
@@ -225,6 +237,8 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
         return -1;
     }
   else if (before_pivot ((void *) a, err) < 0)
+    return -1;
+  if (proc->terminal && setup_terminal (a, err) < 0)
     return -1;
   /* sysctls before readonlyPaths can make /proc/sys read-only. */
   if (hull_sysctl_apply (spec, err) < 0)

@@ -95,7 +95,7 @@ run_create_hooks (const hull_init_args *args, pid_t pid, int sync_fd, hull_error
 
 static int
 parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int sync_fd,
-             hull_error *err)
+             int *console, hull_error *err)
 {
   if (hull_ns_new_userns (args->spec) && hull_ns_write_id_maps (pid, args->spec, err) < 0)
     return -1;
@@ -107,6 +107,10 @@ parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int s
   if (hull_sync_send_value (sync_fd, HULL_SYNC_GO, (int32_t) pid, err) < 0)
     return -1;
   if (run_create_hooks (args, pid, sync_fd, err) < 0)
+    return -1;
+  /* process.terminal: init sends the pty master once its rootfs is up. */
+  if (args->spec->process->terminal
+      && hull_sync_wait_fd (sync_fd, HULL_SYNC_CONSOLE, "the container's init", console, err) < 0)
     return -1;
   return hull_sync_wait (sync_fd, HULL_SYNC_READY, "the container's init", err);
 }
@@ -123,7 +127,7 @@ hull_spawn_release (int sync_fd, hull_error *err)
 
 int
 hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, int *sync_out,
-                 hull_error *err)
+                 int *console_out, hull_error *err)
 {
   int fds[2];
   int ns_fds[HULL_NS_COUNT];
@@ -210,12 +214,14 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
         return -1;
       pid = init_pid;
     }
-  if (parent_side (args, cg, pid, parent_fd, err) < 0)
+  cleanup_close int console = -1;
+  if (parent_side (args, cg, pid, parent_fd, &console, err) < 0)
     {
       kill_and_reap (pid);
       return -1;
     }
   *out_pid = pid;
   *sync_out = steal_fd (parent_fd);
+  *console_out = steal_fd (console);
   return 0;
 }

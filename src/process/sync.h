@@ -15,6 +15,7 @@ typedef enum {
   HULL_SYNC_ACK,       /* init -> parent: no longer tied to the runtime's life */
   HULL_SYNC_HOOKS,     /* init -> parent: mounts set up, run prestart/createRuntime hooks */
   HULL_SYNC_HOOKS_DONE, /* parent -> init: they succeeded, go on to pivot_root */
+  HULL_SYNC_CONSOLE,   /* init -> parent: the pty master (process.terminal), SCM_RIGHTS */
 } hull_sync_type;
 
 typedef struct {
@@ -29,6 +30,8 @@ int hull_sync_pair (int fds[2], hull_error *err);
 
 int hull_sync_send (int fd, hull_sync_type type, const hull_error *payload, hull_error *err);
 int hull_sync_send_value (int fd, hull_sync_type type, int32_t value, hull_error *err);
+/* A message carrying the fd `passfd` (SCM_RIGHTS); the sender keeps its copy. */
+int hull_sync_send_fd (int fd, hull_sync_type type, int passfd, hull_error *err);
 
 /* Waits for a message of type `want`. An ERROR message is turned into *err
  * (returns -1); EOF means the peer died: returns -1 with "peer" in the text. */
@@ -36,5 +39,8 @@ int hull_sync_wait (int fd, hull_sync_type want, const char *peer, hull_error *e
 /* Same, returning the message's value. */
 int hull_sync_wait_value (int fd, hull_sync_type want, const char *peer, int32_t *value,
                           hull_error *err);
+/* Same, for a message that must carry an fd: *passed receives it (close-on-exec). */
+int hull_sync_wait_fd (int fd, hull_sync_type want, const char *peer, int *passed,
+                       hull_error *err);
 
 #endif

@@ -1,6 +1,6 @@
-/* The config.json `hull spec` writes: runc's example spec, except that the
- * process has no terminal (so `hull run` works without a console socket)
- * and the hostname is "hull". Key order follows runc's output. */
+/* The config.json `hull spec` writes: runc's example spec (an interactive
+ * `sh` on a terminal, which a foreground `hull run` relays), except that
+ * the hostname is "hull". Key order follows runc's output. */
 #include "config.h"
 #include <hull/spec.h>
 #include <stdlib.h>
@@ -68,7 +68,7 @@ gen_process (yajl_gen g)
 
   str (g, "process");
   yajl_gen_map_open (g);
-  kbool (g, "terminal", false);
+  kbool (g, "terminal", true);
   str (g, "user");
   yajl_gen_map_open (g);
   kint (g, "uid", 0);

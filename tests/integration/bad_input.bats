@@ -138,9 +138,10 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
     ".linux.uidMappings"
 }
 
-@test "process.terminal true is refused until terminals are supported" {
-  is_runc && skip "runc allocates terminals"
-  expect_bad_config '.process.terminal = true' "config.json: .process.terminal"
+# terminal.bats has the rest: a terminal needs a --console-socket to go to.
+@test "process.terminal true without --console-socket: create refuses it" {
+  expect_bad_config '.process.terminal = true' \
+    "cannot allocate tty if hull will detach without setting console socket"
 }
 
 # Limits are checked before any side effect (resources.bats has the rest).

@@ -205,3 +205,15 @@ rl_sleeper() {
   assert_success
   assert_output 86400
 }
+
+@test "rootless: a terminal from the container's devpts, relayed by a foreground run" {
+  rcfg '.process.terminal = true
+      | .process.args = ["sh", "-c", "tty; stat -c %u:%a \"$(tty)\" /dev/console; exit 6"]'
+  local id
+  id=$(rl_id)
+  run --separate-stderr rl_hull run "$id" </dev/null
+  assert_status 6
+  [ "$output" = "/dev/pts/0
+0:620
+0:620" ] || fail "output: $output"
+}

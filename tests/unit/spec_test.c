@@ -542,7 +542,7 @@ test_default_template (void)
     printf ("# %s\n", err.msg);
   CHECK (r == 0);
   CHECK_STR (s->oci_version, "1.3.0");
-  CHECK (!s->process->terminal);
+  CHECK (s->process->terminal);
   CHECK (s->process->user.uid == 0 && s->process->user.gid == 0);
   CHECK (s->process->args.n == 1);
   CHECK_STR (s->process->args.v[0], "sh");
@@ -586,7 +586,7 @@ test_default_template_rootless (void)
   if (r < 0)
     printf ("# %s\n", err.msg);
   CHECK (r == 0);
-  CHECK (!s->process->terminal);
+  CHECK (s->process->terminal);
   CHECK (hull_spec_namespace (s, HULL_NS_USER) != NULL);
   CHECK (hull_spec_namespace (s, HULL_NS_NETWORK) == NULL);
   CHECK (hull_spec_namespace (s, HULL_NS_CGROUP) == NULL);

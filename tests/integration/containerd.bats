@@ -179,6 +179,36 @@ wait_task() {
   c containers delete bg
 }
 
+@test "ctr task exec: --user, --cwd, exit status" {
+  crun -d execd sleep 1000
+  wait_task execd RUNNING
+  run c task exec --exec-id u --fifo-dir "$CL_DIR/fifo" --user 65534 --cwd /tmp execd \
+    sh -c 'echo "$(id -u) $(pwd)"'
+  cl_ok
+  cl_is "65534 /tmp"
+  run c task exec --exec-id x --fifo-dir "$CL_DIR/fifo" execd /no/such/program
+  [ "$status" -ne 0 ] || { cl_show; cl_fail "expected failure"; }
+  cl_has "No such file or directory"
+}
+
+@test "ctr run -t and task exec -t: terminals" {
+  command -v script >/dev/null || skip "script(1) (util-linux) is needed for a terminal on ctr's stdin"
+  # ctr -t uses its own stdin as the terminal: script(1) gives it one.
+  run timeout 60 script -qefc "ctr --address $CL_DIR/containerd.sock --namespace $NS run --rm -t \
+    --runc-binary $HULL --runc-root $CL_DIR/runc --fifo-dir $CL_DIR/fifo --cgroup $CL_CGROUP/tty1 \
+    $IMG tty1 sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys'" /dev/null </dev/null
+  cl_ok
+  cl_has /dev/pts/0
+  cl_has both-ttys
+  crun -d tty2 sleep 1000
+  wait_task tty2 RUNNING
+  run timeout 60 script -qefc "ctr --address $CL_DIR/containerd.sock --namespace $NS task exec -t \
+    --exec-id t --fifo-dir $CL_DIR/fifo tty2 sh -c 'tty; [ -t 0 ] && echo exec-tty'" /dev/null </dev/null
+  cl_ok
+  cl_has /dev/pts/
+  cl_has exec-tty
+}
+
 @test "ctr task ps lists the container's processes" {
   crun -d lister sh -c 'sleep 1001 & exec sleep 1002'
   wait_task lister RUNNING

@@ -106,6 +106,35 @@ inspect() { pm inspect --format "$2" "$1"; }
   cl_is ""
 }
 
+@test "podman exec: -i, --user, --workdir, -e, exit codes" {
+  pm_run -d --name execd "$IMG" sleep 1000
+  run pm exec -i execd sh -c 'read line; echo "got $line"' <<<"via-stdin"
+  cl_ok
+  cl_is "got via-stdin"
+  run pm exec --user nobody execd sh -c 'id -u; id -g'
+  cl_ok
+  cl_is "65534
+65534"
+  run pm exec --workdir /tmp -e HULL_X=42 execd sh -c 'echo "$(pwd) $HULL_X"'
+  cl_ok
+  cl_is "/tmp 42"
+  # The exec'd process has the container's (not the host's) capabilities.
+  run pm exec execd grep CapEff /proc/self/status
+  cl_is "$(pm_run --rm "$IMG" grep CapEff /proc/self/status)"
+  run -127 pm exec execd /no/such/program
+  cl_status 127
+  pm rm --force --time 0 execd
+}
+
+@test "podman exec -t: the exec'd process gets a terminal" {
+  pm_run -d --name exect "$IMG" sleep 1000
+  run pm exec -t exect sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys' </dev/null
+  cl_ok
+  cl_has /dev/pts/
+  cl_has both-ttys
+  pm rm --force --time 0 exect
+}
+
 @test "podman stop: SIGTERM reaches the container's handler" {
   pm_run -d --name stopme "$IMG" sh -c 'trap "exit 7" TERM; : > /tmp/up; while :; do sleep 0.1; done'
   # the trap is set once the marker exists

@@ -153,8 +153,10 @@ wait_task() {
 @test "ctr run: a runtime error reaches the client with hull's message" {
   run crun --rm bad /no/such/program
   [ "$status" -ne 0 ] || { cl_show; cl_fail "expected failure"; }
-  # The shim reads the last line of hull's --log (json): the text is hull's.
-  cl_has '"/no/such/program": No such file or directory'
+  # The shim passes --log FILE --log-format json and reports the last
+  # {"level":"error","msg":...} line: hull's text without the "hull: " of stderr.
+  cl_has 'OCI runtime create failed: exec: "/no/such/program": No such file or directory'
+  [[ $output != *"hull: "* ]] || { cl_show; cl_fail "the message came from stderr, not the json log"; }
 }
 
 @test "ctr run -d, task exec, task kill, task delete" {

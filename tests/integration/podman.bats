@@ -229,6 +229,21 @@ two"
   [[ $output != *survived* ]] || cl_fail "the memory hog survived"
 }
 
+@test "podman update and restart a running container" {
+  pm_run -d --name upd --memory 64m "$IMG" sleep 1000
+  run pm update --memory 100m upd
+  cl_ok
+  run pm exec upd sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
+  cl_is 104857600
+  pid=$(inspect upd '{{.State.Pid}}')
+  run pm restart --time 0 upd
+  cl_ok
+  run inspect upd '{{.State.Status}}'
+  cl_is running
+  [ "$(inspect upd '{{.State.Pid}}')" != "$pid" ] || cl_fail "restart kept the old process"
+  pm rm --force --time 0 upd
+}
+
 @test "podman run --pids-limit: the limit is set and fork fails beyond it" {
   run pm_run --rm --pids-limit 5 "$IMG" sh -c \
     'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max

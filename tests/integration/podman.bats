@@ -248,7 +248,7 @@ two"
   run pm_run --rm --pids-limit 5 "$IMG" sh -c \
     'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max
      for i in 1 2 3 4 5 6 7 8; do sleep 30 & done; kill $(jobs -p) 2>/dev/null; echo done'
-  cl_has 5
+  [ "${lines[0]}" = 5 ] || { cl_show; cl_fail "expected pids.max 5"; }
   cl_has "can't fork"
 }
 

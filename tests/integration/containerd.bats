@@ -69,6 +69,8 @@ setup_file() {
   cl_setup containerd
   cl_cgroup_make
   cl_note_absent /run/containerd
+  # ctr reads the snapshotter from the environment.
+  if cl_on_overlayfs; then export CONTAINERD_SNAPSHOTTER=native; fi
   mkdir -p "$CL_DIR/fifo"
   cat >"$CL_DIR/config.toml" <<EOF
 version = 2

@@ -58,13 +58,12 @@ cl_rootfs_tar() {
   rm -rf "$b"
 }
 
-# cl_storage_driver: overlay, unless the directory lives on overlayfs (a
-# container CI runner), where only vfs works.
+# cl_on_overlayfs: $CL_DIR lives on overlayfs (a container CI runner), where
+# overlay mounts cannot be stacked: Podman needs vfs, containerd native.
+cl_on_overlayfs() { [ "$(stat -f -c %T "$CL_DIR")" = overlayfs ]; }
+
 cl_storage_driver() {
-  case $(stat -f -c %T "$CL_DIR") in
-    overlayfs) echo vfs ;;
-    *) echo overlay ;;
-  esac
+  if cl_on_overlayfs; then echo vfs; else echo overlay; fi
 }
 
 # ------------------------------------------------------------------ cgroups
@@ -227,6 +226,10 @@ cl_teardown_dir() {
   cl_unmount_all
   cl_cgroup_cleanup
   rm -rf "$CL_DIR"
+  # What even the forced cleanup could not remove fails the suite.
+  local left
+  left=$(cl_cgroup_dirs; cl_mounts; [ -e "$CL_DIR" ] && echo "$CL_DIR")
+  [ -z "$left" ] || cl_fail "left behind after teardown: $left"
 }
 
 # --------------------------------------------------------------- assertions

@@ -126,8 +126,10 @@ teardown_file() {
     kill "$CL_CONTAINERD_PID"
     for ((i = 0; i < 50; i++)); do kill -0 "$CL_CONTAINERD_PID" 2>/dev/null || break; sleep 0.1; done
   fi
-  cl_teardown_dir
+  local rc=0
+  cl_teardown_dir || rc=$?
   cl_remove_created
+  return "$rc"
 }
 
 # wait_task ID STATUS: polls `ctr task ls` (up to ~10 s).

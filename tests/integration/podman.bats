@@ -64,8 +64,10 @@ teardown_file() {
   [ -n "${CL_DIR:-}" ] || return 0
   pm rm --all --force --time 0 >/dev/null 2>&1 || true
   pm rmi --all --force >/dev/null 2>&1 || true
-  cl_teardown_dir
+  local rc=0
+  cl_teardown_dir || rc=$?
   cl_remove_created
+  return "$rc"
 }
 
 # inspect NAME FORMAT

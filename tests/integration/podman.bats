@@ -233,11 +233,11 @@ two"
 
 @test "podman update and restart a running container" {
   pm_run -d --name upd --memory 64m "$IMG" sleep 1000
+  pid=$(inspect upd '{{.State.Pid}}')
+  [ "$(cl_memory_limit "$pid")" = 67108864 ]
   run pm update --memory 100m upd
   cl_ok
-  run pm exec upd sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max'
-  cl_is 104857600
-  pid=$(inspect upd '{{.State.Pid}}')
+  [ "$(cl_memory_limit "$pid")" = 104857600 ] || cl_fail "limit after update: $(cl_memory_limit "$pid")"
   run pm restart --time 0 upd
   cl_ok
   run inspect upd '{{.State.Status}}'

@@ -261,3 +261,16 @@ cl_frozen() {
   path=$(sed -n 's/^0:://p' "/proc/$1/cgroup")
   grep -qx 'frozen 1' "/sys/fs/cgroup$path/cgroup.events"
 }
+
+# cl_memory_limit PID: the memory limit of the process's cgroup, read on the host
+# (v1 memory.limit_in_bytes, else v2 memory.max).
+cl_memory_limit() {
+  local path
+  path=$(sed -n 's/^[0-9]*:\(.*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}://p' "/proc/$1/cgroup")
+  if [ -n "$path" ]; then
+    cat "/sys/fs/cgroup/memory$path/memory.limit_in_bytes"
+    return
+  fi
+  path=$(sed -n 's/^0:://p' "/proc/$1/cgroup")
+  cat "/sys/fs/cgroup$path/memory.max"
+}

@@ -258,6 +258,10 @@ wait_task() {
   run c task kill --signal KILL killed
   cl_ok
   wait_task killed STOPPED
+  # The shim calls `kill` again and recognises hull's "container not running".
+  run c task kill --signal KILL killed
+  [ "$status" -ne 0 ] || { cl_show; cl_fail "expected failure"; }
+  cl_has "process already finished: not found"
   run c task delete killed
   cl_ok
   cl_has "exit code 137"

@@ -62,8 +62,15 @@ teardown() {
 
 teardown_file() {
   [ -n "${CL_DIR:-}" ] || return 0
+  local st
   pm rm --all --force --time 0 >/dev/null 2>&1 || true
   pm rmi --all --force >/dev/null 2>&1 || true
+  # A container Podman lost track of (conmon gone) still has hull's state:
+  # ours when its bundle is under $CL_DIR.
+  for st in /run/hull/*/state.json; do
+    [[ $(jq -r .bundle "$st" 2>/dev/null) == "$CL_DIR/"* ]] &&
+      timeout 10 "$HULL" delete --force "$(basename "$(dirname "$st")")" >/dev/null 2>&1
+  done
   local rc=0
   cl_teardown_dir || rc=$?
   cl_remove_created

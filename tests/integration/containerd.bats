@@ -197,7 +197,7 @@ wait_task() {
   cl_has "No such file or directory"
 }
 
-@test "ctr run -t and task exec -t: terminals" {
+@test "ctr run -t: the process gets a terminal" {
   command -v script >/dev/null || skip "script(1) (util-linux) is needed for a terminal on ctr's stdin"
   # ctr -t uses its own stdin as the terminal: script(1) gives it one.
   run timeout 60 script -qefc "ctr --address $CL_DIR/containerd.sock --namespace $NS run --rm -t \
@@ -206,6 +206,10 @@ wait_task() {
   cl_ok
   cl_has /dev/pts/0
   cl_has both-ttys
+}
+
+@test "ctr task exec -t: the exec'd process gets a terminal" {
+  command -v script >/dev/null || skip "script(1) (util-linux) is needed for a terminal on ctr's stdin"
   crun -d tty2 sleep 1000
   wait_task tty2 RUNNING
   run timeout 60 script -qefc "ctr --address $CL_DIR/containerd.sock --namespace $NS task exec -t \

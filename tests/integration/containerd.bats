@@ -155,6 +155,7 @@ wait_task() {
 }
 
 @test "ctr run: a runtime error reaches the client with hull's message" {
+  case $("$HULL" --version 2>/dev/null) in runc*) skip "checks hull's own message" ;; esac
   run crun --rm bad /no/such/program
   [ "$status" -ne 0 ] || { cl_show; cl_fail "expected failure"; }
   # The shim passes --log FILE --log-format json and reports the last
@@ -194,7 +195,7 @@ wait_task() {
   cl_is "65534 /tmp"
   run c task exec --exec-id x --fifo-dir "$CL_DIR/fifo" execd /no/such/program
   [ "$status" -ne 0 ] || { cl_show; cl_fail "expected failure"; }
-  cl_has "No such file or directory"
+  cl_has_i "no such file or directory"
 }
 
 @test "ctr run -t: the process gets a terminal" {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Podman 4 + conmon driving hull as their OCI runtime (`podman --runtime $HULL`).
 # Everything lives under one private dir ($CL_DIR: storage root, runroot, tmpdir)
-# but hull's state: Podman 4.3 drops --runtime-flag from the cleanup process conmon
+# but hull's state (/run/hull): Podman 4.3 drops --runtime-flag from the cleanup process conmon
 # starts (`podman container cleanup`), whose `delete` would then miss a private
 # --root, so hull keeps its default /run/hull (IDs are random). Containers' cgroups nest under
 # $CL_CGROUP inside the caller's own cgroups (--cgroup-parent is relative; conmon
@@ -12,6 +12,8 @@ bats_require_minimum_version 1.5.0
 load ../helpers/clients/common
 
 IMG=localhost/hull-busybox:latest
+# The runtime's default --root (runc: /run/runc), which Podman leaves it.
+RT_ROOT=/run/$(basename "$HULL")
 
 # pm ARGS...: podman with the suite's private configuration, bounded in time.
 pm() {
@@ -67,7 +69,7 @@ teardown_file() {
   pm rmi --all --force >/dev/null 2>&1 || true
   # A container Podman lost track of (conmon gone) still has hull's state:
   # ours when its bundle is under $CL_DIR.
-  for st in /run/hull/*/state.json; do
+  for st in "$RT_ROOT"/*/state.json; do
     [[ $(jq -r .bundle "$st" 2>/dev/null) == "$CL_DIR/"* ]] &&
       timeout 10 "$HULL" delete --force "$(basename "$(dirname "$st")")" >/dev/null 2>&1
   done
@@ -89,10 +91,10 @@ inspect() { pm inspect --format "$2" "$1"; }
   # Podman maps the runtime's error text to 127 / 126 as with runc.
   run -127 pm_run --rm "$IMG" /no/such/program
   cl_status 127
-  cl_has "No such file or directory"
+  cl_has_i "no such file or directory"
   run -126 pm_run --rm "$IMG" /etc/passwd
   cl_status 126
-  cl_has "ermission denied"
+  cl_has_i "permission denied"
 }
 
 @test "podman run -d, exec, kill, rm" {
@@ -331,11 +333,11 @@ two"
   pm_run -d --name last "$IMG" sleep 1003
   [ -n "$(cl_cgroup_children)" ] || cl_fail "no cgroup under $CL_CGROUP while a container runs"
   id=$(inspect last '{{.Id}}')
-  [ -d "/run/hull/$id" ] || cl_fail "no hull state for $id in /run/hull"
+  [ -d "$RT_ROOT/$id" ] || cl_fail "no runtime state for $id in $RT_ROOT"
   pm rm --force --time 0 last
   run pm ps --all --quiet
   cl_is ""
   run cl_leftovers
   cl_is ""
-  [ ! -e "/run/hull/$id" ] || cl_fail "hull state left: /run/hull/$id"
+  [ ! -e "$RT_ROOT/$id" ] || cl_fail "runtime state left: $RT_ROOT/$id"
 }

@@ -249,6 +249,7 @@ cl_ok() { [ "$status" -eq 0 ] || { cl_show; cl_fail "expected success"; }; }
 cl_status() { [ "$status" -eq "$1" ] || { cl_show; cl_fail "expected status $1"; }; }
 cl_is() { [ "$output" = "$1" ] || { cl_show; cl_fail "expected output: '$1'"; }; }
 cl_has() { [[ $output == *"$1"* ]] || { cl_show; cl_fail "expected output to contain: '$1'"; }; }
+cl_has_i() { [[ ${output,,} == *"${1,,}"* ]] || { cl_show; cl_fail "expected output to contain (any case): '$1'"; }; }
 
 # cl_frozen PID: the process's cgroup is frozen (v1 freezer, else v2 cgroup.freeze).
 cl_frozen() {

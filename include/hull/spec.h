@@ -290,7 +290,8 @@ typedef struct {
   hull_memory_policy *memory_policy;
   hull_net_device *net_devices;
   size_t n_net_devices;
-  char *intel_rdt_clos_id;   /* parsed for completeness; unsupported */
+  bool intel_rdt;            /* linux.intelRdt present: refused, unsupported */
+  char *intel_rdt_clos_id;
 } hull_linux;
 
 /* ---- the whole config ---- */

@@ -62,6 +62,13 @@ hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_er
                                           err) < 0)
         return -1;
     }
+  /* Refused rather than ignored: a container must not run without what it asked for. */
+  if (l && l->intel_rdt)
+    return hull_fail (err, 0, "config.json: .linux.intelRdt: intelRdt is specified in config, "
+                      "but Intel RDT is not supported by hull");
+  if (l && l->n_net_devices)
+    return hull_fail (err, 0, "config.json: .linux.netDevices: moving network devices into "
+                      "the container is not supported by hull");
   if (hull_identity_check (spec, err) < 0 || hull_process_attrs_check (spec, err) < 0
       || hull_sysctl_check (spec, err) < 0 || hull_lsm_check (spec, err) < 0
       || hull_seccomp_check (spec, err) < 0)

@@ -173,6 +173,7 @@ parse_intel_rdt (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
   int r = hj_get_object (c, p, lin, "intelRdt", false, &o);
   if (r <= 0)
     return r;
+  out->intel_rdt = true;
   return hj_get_opt_string (c, HJ_KEY (p, "intelRdt"), o, "closID", &out->intel_rdt_clos_id) < 0
              ? -1 : 0;
 }

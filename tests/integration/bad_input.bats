@@ -150,3 +150,16 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
   expect_bad_config '.linux.resources.pids = {"limit": -2}' \
     "config.json: .linux.resources.pids.limit: invalid value -2"
 }
+
+# Unsupported features are refused, never silently dropped.
+@test "linux.intelRdt is refused (even without closID), nothing created" {
+  is_runc && skip "runc's own check differs on hosts without RDT"
+  expect_bad_config '.linux.intelRdt = {"l3CacheSchema": "L3:0=f"}' \
+    "config.json: .linux.intelRdt: intelRdt is specified in config"
+}
+
+@test "linux.netDevices is refused, nothing created" {
+  is_runc && skip "runc 1.1 ignores netDevices"
+  expect_bad_config '.linux.netDevices = {"eth9": {"name": "eth0"}}' \
+    "config.json: .linux.netDevices: moving network devices into the container is not supported"
+}

@@ -23,6 +23,7 @@ typedef struct {
 static const command commands[] = {
   { "create", cmd_create, "create a container" },
   { "delete", cmd_delete, "delete any resources held by the container" },
+  { "exec", cmd_exec, "execute new process inside the container" },
   { "features", cmd_features, "show the enabled features" },
   { "kill", cmd_kill, "send a signal (default: SIGTERM) to the container's init process" },
   { "list", cmd_list, "list the containers started with the given root" },

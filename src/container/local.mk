@@ -4,6 +4,7 @@ libhull_a_SOURCES += \
 	src/container/cleanup.c \
 	src/container/create.c \
 	src/container/delete.c \
+	src/container/exec.c \
 	src/container/id.c \
 	src/container/kill.c \
 	src/container/pause.c \

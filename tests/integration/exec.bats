@@ -91,7 +91,7 @@ THE PIPE"
 @test "--env adds and replaces variables, --cwd sets the directory; config.json's env kept" {
   cfg '.process.env += ["KEEP=config", "OVER=config"]'
   running
-  x --env OVER=flag -e NEW=flag --cwd /tmp "$ID" sh -c 'echo "$KEEP $OVER $NEW"; pwd; env | grep -c "^OVER="'
+  x --env OVER=flag --env NEW=flag --cwd /tmp "$ID" sh -c 'echo "$KEEP $OVER $NEW"; pwd; env | grep -c "^OVER="'
   assert_success
   assert_output "config flag flag
 /tmp
@@ -109,7 +109,7 @@ THE PIPE"
 
 @test "--user 1000:1000 with --additional-gids: Uid, Gid and Groups" {
   running
-  x --user 1000:1000 --additional-gids 10 -g 20 "$ID" grep -E '^(Uid|Gid|Groups):' /proc/self/status
+  x --user 1000:1000 --additional-gids 10 --additional-gids 20 "$ID" grep -E '^(Uid|Gid|Groups):' /proc/self/status
   assert_success
   assert_output "$(printf 'Uid:\t1000\t1000\t1000\t1000\nGid:\t1000\t1000\t1000\t1000\nGroups:\t10 20 ')"
   # A uid alone keeps config.json's gid.
@@ -130,7 +130,7 @@ THE PIPE"
   x "$ID" grep ^Cap /proc/self/status
   assert_success
   has_cap "$(cap_field CapEff)" 21 && fail "CAP_SYS_ADMIN without --cap: $output"
-  x --cap CAP_SYS_ADMIN -c CAP_SYS_PTRACE "$ID" grep ^Cap /proc/self/status
+  x --cap CAP_SYS_ADMIN --cap CAP_SYS_PTRACE "$ID" grep ^Cap /proc/self/status
   assert_success
   local eff prm bnd
   eff=$(cap_field CapEff)
@@ -144,6 +144,7 @@ THE PIPE"
 }
 
 @test "--cap with an unknown name fails clearly" {
+  hull_only "runc warns and ignores it"
   running
   x --cap CAP_NOPE "$ID" true
   assert_hull_error "CAP_NOPE"
@@ -171,11 +172,13 @@ THE PIPE"
 @test "rlimits and umask of config.json apply" {
   cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 123, "hard": 456}] | .process.user.umask = 63'
   running
-  x "$ID" sh -c 'ulimit -n; ulimit -Hn; umask'
+  x "$ID" sh -c 'ulimit -n; ulimit -Hn'
   assert_success
   assert_output "123
-456
-0077"
+456"
+  hull_only "runc 1.1 ignores process.user.umask"
+  x "$ID" sh -c 'umask'
+  assert_output "0077"
 }
 
 @test "--process FILE: args, env, cwd, user and capabilities from the file" {
@@ -236,7 +239,11 @@ $(printf 'CapEff:\t0000000000000001')"
   x "$ID" nope
   assert_failure
   is_runc || assert_status 255
-  assert_stderr_contains 'exec: "nope": executable file not found in $PATH'
+  if is_runc; then
+    assert_stderr_contains 'executable file not found in $PATH'
+  else
+    assert_stderr_contains 'exec failed: unable to start container process: exec: "nope": executable file not found in $PATH'
+  fi
   x "$ID" /nope/at/all
   assert_failure
   x "$ID" ps -o pid,comm

@@ -5,7 +5,17 @@
 
 load helpers
 
-setup_file() { hull_setup_file; }
+setup_file() {
+  hull_setup_file
+  # Attack helpers (static: the rootfs is busybox only), as hardening.bats.
+  ATTACKS=$BATS_FILE_TMPDIR/attacks
+  mkdir -p "$ATTACKS"
+  local c
+  for c in procpeek notifyhold; do
+    gcc -static -O2 -o "$ATTACKS/$c" "$BATS_TEST_DIRNAME/../helpers/attacks/$c.c" || true
+  done
+  export ATTACKS
+}
 setup() { hull_setup; }
 teardown() { hull_teardown; }
 
@@ -340,4 +350,93 @@ $(printf 'CapEff:\t0000000000000001')"
   assert_hull_error "leave the container's cgroup"
   x --cgroup memory:nope "$ID" true
   assert_hull_error "nope"
+}
+
+# ------------------------------------------ protections before execve
+
+need_attack() {
+  [ -x "$ATTACKS/$1" ] || skip "attack helper $1 not built (gcc -static with libc6-dev needed)"
+}
+
+nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
+
+@test "CVE-2019-5736 / CVE-2016-9962: before execve the exec'd process (the hull binary) is out of the container's reach" {
+  hull_only "runc's exec'd process runs a sealed copy before execve"
+  need_attack procpeek
+  need_attack notifyhold
+  command -v setpriv >/dev/null || skip "setpriv not installed"
+  cp "$ATTACKS/procpeek" "$BUNDLE/rootfs/procpeek"
+  # A notify agent that holds the exec'd process in its PATH lookup
+  # (access(2)), after its identity change and before execve: seccomp is
+  # loaded early when noNewPrivileges is false.
+  "$ATTACKS/notifyhold" "$T/hold.sock" "$T/held" 3>&- &
+  HULL_CLEANUP+=("kill $!")
+  wait_for_file "$T/hold.sock"
+  cfg --arg p "$T/hold.sock" '.process.noNewPrivileges = false
+    | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
+        syscalls: [{names: ["access", "faccessat", "faccessat2"], action: "SCMP_ACT_NOTIFY"}]}'
+  # The container's own process is the attacker: procpeek on the pid in
+  # /tmp/goN, results in /tmp/peekN.{out,rc}.
+  ID=$(new_id)
+  start_sleeper "$ID" ': > /tmp/'"$ID"'.up
+    for n in 1 2; do
+      while [ ! -s /tmp/go$n ]; do sleep 0.05; done
+      /procpeek $(cat /tmp/go$n) > /tmp/peek$n.out 2>&1; echo $? > /tmp/peek$n.rc
+    done
+    exec sleep 1000'
+  "$HULL" --root "$ROOT" exec "$ID" true </dev/null >/dev/null 2>&1 3>&- &
+  HULL_CLEANUP+=("kill $!")
+  wait_for_file "$T/held"
+  local pid
+  pid=$(cat "$T/held")
+  # Held before execve: still the runtime binary, in the container's pid
+  # namespace, with the process's own capabilities (no CAP_SYS_PTRACE).
+  [ "$(readlink "/proc/$pid/exe")" = "$(readlink -f "$HULL")" ] || fail "the held process is not the hull binary"
+  [ "$(nspid "$pid")" != "$pid" ] || fail "not in the container's pid namespace"
+  local prm
+  prm=$(awk '/^CapPrm:/ { print $2 }' "/proc/$pid/status")
+  (((0x$prm >> 19) & 1)) && fail "the held process has CAP_SYS_PTRACE: the check below would prove nothing"
+
+  nspid "$pid" >"$BUNDLE/rootfs/tmp/go1"
+  wait_for_file "$BUNDLE/rootfs/tmp/peek1.rc"
+  output=$(cat "$BUNDLE/rootfs/tmp/peek1.out")
+  echo "$output" >&2
+  local what
+  for what in exe-wronly exe-rdonly exe-opath exe-readlink mem fd0-readlink fd0 cwd root; do
+    grep -qx "$what denied.*" <<<"$output" || fail "$what not denied: $output"
+  done
+  # From the host, root without CAP_SYS_PTRACE: same answer.
+  run setpriv --bounding-set=-sys_ptrace readlink "/proc/$pid/exe"
+  assert_failure
+  run setpriv --bounding-set=-sys_ptrace readlink "/proc/$pid/fd/0"
+  assert_failure
+  run setpriv --bounding-set=-sys_ptrace head -c1 "/proc/$pid/mem"
+  assert_failure
+  run setpriv --bounding-set=-sys_ptrace ls "/proc/$pid/root/"
+  assert_failure
+
+  # Control: an exec'd program with the same capabilities, after execve,
+  # is reachable by the same attack (so the denials above are the
+  # non-dumpable flag's doing).
+  run_files hull_cmd exec -d --pid-file "$T/ctl.pid" "$ID" sleep 1000
+  assert_success
+  nspid "$(cat "$T/ctl.pid")" >"$BUNDLE/rootfs/tmp/go2"
+  wait_for_file "$BUNDLE/rootfs/tmp/peek2.rc"
+  output=$(cat "$BUNDLE/rootfs/tmp/peek2.out")
+  grep -qx 'exe-readlink ok' <<<"$output" || fail "control: the exec'd program is unreachable: $output"
+  grep -q '^exe-wronly denied' <<<"$output" || fail "control: the program's binary is writable: $output"
+}
+
+@test "CVE-2019-5736: exec refuses a program that would run the hull binary" {
+  hull_only "runc copes with a sealed copy of itself instead"
+  running
+  printf '#!/proc/self/exe\n' | container_script evil-script
+  ln -s /proc/self/exe "$BUNDLE/rootfs/evil-link"
+  local prog
+  for prog in /evil-script /evil-link /proc/self/exe; do
+    x "$ID" "$prog"
+    assert_hull_error "runtime binary"
+  done
+  # The binary is intact.
+  "$HULL" --version >/dev/null
 }

@@ -94,16 +94,23 @@ process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
     .self_exe = self_exe,
     .preserve_fds = a->preserve_fds,
   };
-  /* Our parent is the runtime (CLONE_PARENT): die with it until execve. */
+  int32_t host_pid = 0;
+  /* Our parent is the runtime (CLONE_PARENT): die with it until execve.
+   * Its GO says it is still there (and tells us our pid as it sees it). */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     hull_fail_errno (&err, "prctl PR_SET_PDEATHSIG");
+  else if (hull_sync_send (sync_fd, HULL_SYNC_READY, NULL, &err) < 0
+           || hull_sync_wait_value (sync_fd, HULL_SYNC_GO, "the runtime", &host_pid, &err) < 0)
+    ;
   else if (close (a->init_pidfd) < 0)
     hull_fail_errno (&err, "close the pidfd");
   else if (setsid () < 0)
     hull_fail_errno (&err, "setsid");
-  else if (join_session_keyring (&err) == 0 && hull_process_apply (&apply, &exe, &err) == 0
-           && hull_sync_send (sync_fd, HULL_SYNC_READY, NULL, &err) == 0
-           && hull_sync_wait (sync_fd, HULL_SYNC_GO, "the runtime", &err) == 0)
+  else if (join_session_keyring (&err) == 0
+           && (seccomp == NULL
+               || hull_seccomp_set_process (seccomp, a->spec, a->id, a->bundle, host_pid,
+                                            a->status, &err) == 0)
+           && hull_process_apply (&apply, &exe, &err) == 0)
     {
       if (sigprocmask (SIG_SETMASK, a->sigmask, NULL) < 0)
         hull_fail_errno (&err, "sigprocmask");
@@ -207,7 +214,7 @@ hull_join_start (const hull_join_args *a, pid_t *out_pid, hull_error *err)
   if (r < 0)
     return -1;
   if (hull_sync_wait (parent_fd, HULL_SYNC_READY, "the exec'd process", err) < 0
-      || hull_sync_send (parent_fd, HULL_SYNC_GO, NULL, err) < 0
+      || hull_sync_send_value (parent_fd, HULL_SYNC_GO, pid, err) < 0
       || hull_sync_wait_eof (parent_fd, "the exec'd process", err) < 0)
     {
       kill_and_reap (pid);

@@ -12,6 +12,7 @@ typedef struct {
   const hull_spec *spec;     /* the container's config, process replaced by the exec'd one */
   const char *id;
   const char *bundle;        /* absolute */
+  const char *status;        /* the container's, for a seccomp listener: "running"... */
   pid_t init_pid;            /* the container's init (host pid) */
   int init_pidfd;            /* a pidfd on it: its namespaces are joined through it */
   const hull_cgroup *cg;     /* the cgroup to join (sub-cgroup applied), NULL for none */

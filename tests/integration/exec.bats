@@ -336,19 +336,25 @@ $(printf 'CapEff:\t0000000000000001')"
 @test "--cgroup PATH runs the process in an existing sub-cgroup; escaping is refused" {
   hull_only "hull's messages"
   running
-  local sub ipid
+  local ipid dir arg
   ipid=$(ctr_pid "$ID")
-  # The container's memory cgroup (every layout here has one).
-  sub=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$ipid/cgroup")
-  [ -n "$sub" ] || skip "no memory cgroup"
-  mkdir "/sys/fs/cgroup/memory$sub/sub"
-  HULL_CLEANUP+=("rmdir /sys/fs/cgroup/memory$sub/sub")
-  x --cgroup memory:sub "$ID" sh -c 'grep memory /proc/self/cgroup'
+  if [ "$(grep -cv '^0::' "/proc/$ipid/cgroup")" -eq 0 ]; then
+    # cgroup v2: one path for the one hierarchy.
+    dir=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$ipid/cgroup")
+    arg=sub
+  else
+    # v1 or hybrid: per controller.
+    dir=/sys/fs/cgroup/memory$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' "/proc/$ipid/cgroup")
+    arg=memory:sub
+  fi
+  mkdir "$dir/sub"
+  HULL_CLEANUP+=("rmdir $dir/sub")
+  x --cgroup "$arg" "$ID" cat /proc/self/cgroup
   assert_success
-  [[ $output == *:memory:*/sub ]] || { show_run; fail "not in the sub-cgroup"; }
-  x --cgroup memory:../.. "$ID" true
+  grep -q '/sub$' <<<"$output" || { show_run; fail "not in the sub-cgroup"; }
+  x --cgroup "${arg%sub}../.." "$ID" true
   assert_hull_error "leave the container's cgroup"
-  x --cgroup memory:nope "$ID" true
+  x --cgroup "${arg%sub}nope" "$ID" true
   assert_hull_error "nope"
 }
 
@@ -396,6 +402,10 @@ nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
   local prm
   prm=$(awk '/^CapPrm:/ { print $2 }' "/proc/$pid/status")
   (((0x$prm >> 19) & 1)) && fail "the held process has CAP_SYS_PTRACE: the check below would prove nothing"
+  # The listener was told who it is: its host pid, the container running.
+  assert_equal "$(jq -r .pid "$T/held.json")" "$pid"
+  assert_equal "$(jq -r .state.status "$T/held.json")" running
+  assert_equal "$(jq -r .state.id "$T/held.json")" "$ID"
 
   nspid "$pid" >"$BUNDLE/rootfs/tmp/go1"
   wait_for_file "$BUNDLE/rootfs/tmp/peek1.rc"
@@ -439,4 +449,32 @@ nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
   done
   # The binary is intact.
   "$HULL" --version >/dev/null
+}
+
+# ------------------------------------------------------- user namespace
+
+@test "user namespace: exec joins it first, its uid maps to the container's, the rest follows" {
+  local d=$T
+  while [ "$d" != / ] && [ "$d" != /tmp ]; do
+    chmod o+x "$d"
+    d=$(dirname "$d")
+  done
+  add_ns user
+  cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  running
+  local pid
+  x "$ID" sh -c 'for n in user mnt pid net ipc uts cgroup; do
+      [ "$(readlink /proc/self/ns/$n)" = "$(readlink /proc/1/ns/$n)" ] || echo "differs: $n"
+    done; id -u; cat /proc/self/uid_map'
+  assert_success
+  [[ $output != *differs* ]] || { show_run; fail "not in init's namespaces"; }
+  assert_equal "$(echo $output)" "0 0 100000 65536"
+  run_files hull_cmd exec --user 1000:1000 --detach --pid-file "$T/p" "$ID" sleep 1000
+  assert_success
+  pid=$(cat "$T/p")
+  # Seen from the host: the mapped ids.
+  assert_equal "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" 101000
+  assert_equal "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" 101000
 }

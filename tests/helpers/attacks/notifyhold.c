@@ -42,7 +42,8 @@ serve (int c, int hold, const char *held)
   struct iovec iov = { .iov_base = buf, .iov_len = sizeof buf };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
                         .msg_control = u.b, .msg_controllen = sizeof u.b };
-  if (recvmsg (c, &msg, MSG_CMSG_CLOEXEC) < 0)
+  ssize_t len = recvmsg (c, &msg, MSG_CMSG_CLOEXEC);
+  if (len < 0)
     return die ("recvmsg");
   struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
   if (cm == NULL || cm->cmsg_type != SCM_RIGHTS)
@@ -81,6 +82,10 @@ serve (int c, int hold, const char *held)
       if (hold)
         {
           char tmp[4096];
+          snprintf (tmp, sizeof tmp, "%s.json", held);
+          FILE *j = fopen (tmp, "w");
+          if (j == NULL || fwrite (buf, 1, (size_t) len, j) != (size_t) len || fclose (j) != 0)
+            return die ("write HELDFILE.json");
           snprintf (tmp, sizeof tmp, "%s.tmp", held);
           FILE *f = fopen (tmp, "w");
           if (f == NULL || fprintf (f, "%u\n", req->pid) < 0 || fclose (f) != 0

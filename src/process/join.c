@@ -96,11 +96,13 @@ process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
   };
   int32_t host_pid = 0;
   /* Our parent is the runtime (CLONE_PARENT): die with it until execve.
-   * Its GO says it is still there (and tells us our pid as it sees it). */
+   * Nothing is sent before its GO (our pid as it sees it): the joiner,
+   * which shares the channel, must have reported first. READY going
+   * through then says the runtime did not die before PDEATHSIG was set. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     hull_fail_errno (&err, "prctl PR_SET_PDEATHSIG");
-  else if (hull_sync_send (sync_fd, HULL_SYNC_READY, NULL, &err) < 0
-           || hull_sync_wait_value (sync_fd, HULL_SYNC_GO, "the runtime", &host_pid, &err) < 0)
+  else if (hull_sync_wait_value (sync_fd, HULL_SYNC_GO, "the runtime", &host_pid, &err) < 0
+           || hull_sync_send (sync_fd, HULL_SYNC_READY, NULL, &err) < 0)
     ;
   else if (close (a->init_pidfd) < 0)
     hull_fail_errno (&err, "close the pidfd");
@@ -213,8 +215,9 @@ hull_join_start (const hull_join_args *a, pid_t *out_pid, hull_error *err)
     ;
   if (r < 0)
     return -1;
-  if (hull_sync_wait (parent_fd, HULL_SYNC_READY, "the exec'd process", err) < 0
-      || hull_sync_send_value (parent_fd, HULL_SYNC_GO, pid, err) < 0
+  /* The joiner is gone: from here the channel is the process's alone. */
+  if (hull_sync_send_value (parent_fd, HULL_SYNC_GO, pid, err) < 0
+      || hull_sync_wait (parent_fd, HULL_SYNC_READY, "the exec'd process", err) < 0
       || hull_sync_wait_eof (parent_fd, "the exec'd process", err) < 0)
     {
       kill_and_reap (pid);

@@ -47,6 +47,41 @@ int hull_container_run (const hull_context *ctx, const hull_create_opts *opts, i
 /* start: releases a created container into execve. */
 int hull_container_start (const hull_context *ctx, const char *id, hull_error *err);
 
+/* exec: a new process in a created or running container (runc's flags). */
+typedef struct {
+  const char *id;
+  const char *process_file;  /* --process: a runtime-spec process object */
+  char **args;               /* COMMAND ARGS (replace process.args) */
+  size_t n_args;
+  const char *cwd;
+  char **env;                /* NAME=VALUE, replacing or added */
+  size_t n_env;
+  bool user_set, gid_set;
+  uid_t uid;
+  gid_t gid;
+  gid_t *additional_gids;    /* added to process.user.additionalGids */
+  size_t n_additional_gids;
+  char **caps;               /* added to bounding, effective, permitted */
+  size_t n_caps;
+  bool no_new_privs;
+  const char *apparmor;
+  const char *process_label;
+  bool tty;                  /* refused: terminals are not supported yet */
+  const char *console_socket;
+  bool detach;
+  const char *pid_file;
+  int preserve_fds;
+  char **cgroups;            /* --cgroup [CONTROLLER:]PATH */
+  size_t n_cgroups;
+  bool ignore_paused;
+} hull_exec_opts;
+
+/* In the foreground, waits for the process (forwarding signals to it) and
+ * sets *exit_status to its status, 128+N when killed by signal N; with
+ * detach, returns once it runs. */
+int hull_container_exec (const hull_context *ctx, const hull_exec_opts *opts, int *exit_status,
+                         hull_error *err);
+
 int hull_container_kill (const hull_context *ctx, const char *id, int signum, bool all, hull_error *err);
 
 int hull_container_delete (const hull_context *ctx, const char *id, bool force, hull_error *err);

@@ -328,6 +328,12 @@ void hull_spec_free (hull_spec *spec);
 int hull_spec_parse_hooks (const char *json, size_t len, const char *name, hull_hooks *out,
                            hull_error *err);
 void hull_hooks_clear (hull_hooks *hooks);
+/* Parses a lone runtime-spec process object (what `exec --process FILE`
+ * takes), with the same checks as config.json's .process; messages read
+ * "<name>: .args: expected a non-empty array". */
+int hull_process_parse (const char *json, size_t len, const char *name, hull_process **out,
+                        hull_error *err);
+void hull_process_free (hull_process *proc);
 
 /* Parses a LinuxResources JSON document (as `update --resources` takes). */
 int hull_resources_parse (const char *json, size_t len, const char *name,

@@ -20,6 +20,7 @@ int cmd_features (const hull_context *ctx, int argc, char **argv);
 int cmd_pause (const hull_context *ctx, int argc, char **argv);
 int cmd_resume (const hull_context *ctx, int argc, char **argv);
 int cmd_ps (const hull_context *ctx, int argc, char **argv);
+int cmd_exec (const hull_context *ctx, int argc, char **argv);
 int cmd_update (const hull_context *ctx, int argc, char **argv);
 int cmd_events (const hull_context *ctx, int argc, char **argv);
 

@@ -3,6 +3,7 @@ hull_SOURCES += \
 	src/cli/cmd_create.c \
 	src/cli/cmd_delete.c \
 	src/cli/cmd_events.c \
+	src/cli/cmd_exec.c \
 	src/cli/cmd_features.c \
 	src/cli/cmd_kill.c \
 	src/cli/cmd_list.c \

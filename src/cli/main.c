@@ -26,6 +26,7 @@ static const command commands[] = {
   { "create", cmd_create, "create a container" },
   { "delete", cmd_delete, "delete any resources held by the container" },
   { "events", cmd_events, "display container events: OOM notifications and usage statistics" },
+  { "exec", cmd_exec, "execute new process inside the container" },
   { "features", cmd_features, "show the enabled features" },
   { "kill", cmd_kill, "send a signal (default: SIGTERM) to the container's init process" },
   { "list", cmd_list, "list the containers started with the given root" },

@@ -126,8 +126,8 @@ hand_over_console (prepared *p, int master, hull_error *err)
   return r;
 }
 
-static int
-write_pid_file (const char *path, pid_t pid, hull_error *err)
+int
+hull_write_pid_file (const char *path, pid_t pid, hull_error *err)
 {
   char buf[32];
   int len = snprintf (buf, sizeof buf, "%d", (int) pid);
@@ -283,7 +283,7 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
     goto fail;
   if (record_state (dirfd, opts, p, cg, pid, err) < 0)
     goto fail;
-  if (opts->pid_file && write_pid_file (opts->pid_file, pid, err) < 0)
+  if (opts->pid_file && hull_write_pid_file (opts->pid_file, pid, err) < 0)
     goto fail;
   if (hull_spawn_release (steal_fd (sync_fd), err) < 0)
     goto fail;

@@ -19,6 +19,9 @@ int hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hul
  * exec.fifo and removes it. */
 int hull_release_init (int dirfd, hull_error *err);
 
+/* Writes pid to path (relative to the cwd) atomically: --pid-file. */
+int hull_write_pid_file (const char *path, pid_t pid, hull_error *err);
+
 /* SIGKILL + waitpid for an init that is still our child. */
 void hull_reap_init (pid_t pid);
 

@@ -5,6 +5,7 @@ libhull_a_SOURCES += \
 	src/container/create.c \
 	src/container/delete.c \
 	src/container/events.c \
+	src/container/exec.c \
 	src/container/hooks.c \
 	src/container/id.c \
 	src/container/kill.c \

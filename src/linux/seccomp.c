@@ -394,10 +394,10 @@ free_gen (yajl_gen *g)
 }
 
 /* The runtime-spec's ContainerProcessState: ociVersion, fds, pid,
- * metadata and the container's state ("creating"). */
+ * metadata and the container's state ("creating" for init). */
 static char *
 process_state_json (const hull_spec *spec, const hull_seccomp *s, const char *id,
-                    const char *bundle, pid_t pid)
+                    const char *bundle, pid_t pid, const char *status)
 {
   __attribute__ ((cleanup (free_gen))) yajl_gen g = yajl_gen_alloc (NULL);
   if (g == NULL)
@@ -416,7 +416,7 @@ process_state_json (const hull_spec *spec, const hull_seccomp *s, const char *id
   yajl_gen_map_open (g);
   gen_kv (g, "ociVersion", spec->oci_version ? spec->oci_version : PROCESS_STATE_VERSION);
   gen_kv (g, "id", id);
-  gen_kv (g, "status", "creating");
+  gen_kv (g, "status", status);
   gen_s (g, "pid");
   yajl_gen_integer (g, pid);
   gen_kv (g, "bundle", bundle);
@@ -553,7 +553,7 @@ hull_seccomp_prepare (const hull_spec *spec, const char *id, const char *bundle,
   /* listenerPath without a NOTIFY rule: there will be no fd to send. */
   if (ctx->notify)
     {
-      ctx->message = process_state_json (spec, s, id, bundle, runtime_visible_pid ());
+      ctx->message = process_state_json (spec, s, id, bundle, runtime_visible_pid (), "creating");
       if (ctx->message == NULL)
         return hull_fail (err, ENOMEM, "seccomp: the container process state");
       ctx->listener_fd = connect_listener (s->listener_path, bundle, err);
@@ -561,6 +561,20 @@ hull_seccomp_prepare (const hull_spec *spec, const char *id, const char *bundle,
         return -1;
     }
   *out = steal_ptr (ctx);
+  return 0;
+}
+
+int
+hull_seccomp_set_process (hull_seccomp_ctx *ctx, const hull_spec *spec, const char *id,
+                          const char *bundle, pid_t pid, const char *status, hull_error *err)
+{
+  if (!ctx->notify)
+    return 0;
+  char *message = process_state_json (spec, spec_seccomp (spec), id, bundle, pid, status);
+  if (message == NULL)
+    return hull_fail (err, ENOMEM, "seccomp: the container process state");
+  free (ctx->message);
+  ctx->message = message;
   return 0;
 }
 

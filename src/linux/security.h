@@ -47,6 +47,11 @@ int hull_seccomp_check (const hull_spec *spec, hull_error *err);
  * when the spec has no seccomp. */
 int hull_seccomp_prepare (const hull_spec *spec, const char *id, const char *bundle,
                           hull_seccomp_ctx **out, hull_error *err);
+/* For a process prepared elsewhere than where it runs (exec): the pid
+ * (as the runtime sees it) and container status the listener is told. */
+int hull_seccomp_set_process (hull_seccomp_ctx *ctx, const hull_spec *spec, const char *id,
+                              const char *bundle, pid_t pid, const char *status,
+                              hull_error *err);
 /* Loads the filter and sends the notify fd to the listener. */
 int hull_seccomp_load (hull_seccomp_ctx *ctx, hull_error *err);
 /* True when the filter must be loaded while init still has CAP_SYS_ADMIN

@@ -1,6 +1,7 @@
 #include "config.h"
 #include "process/init.h"
 #include "process/sync.h"
+#include "process/apply.h"
 #include "process/exec.h"
 #include "process/hooks.h"
 #include <hull/cleanup.h>
@@ -65,12 +66,6 @@ wait_for_start (int fifo_fd, hull_error *err)
     }
 }
 
-static int
-cmp_int (const void *a, const void *b)
-{
-  return *(const int *) a - *(const int *) b;
-}
-
 /* Right after clone3 we still hold copies of every runtime fd, among them
  * the state dir whose flock `start` needs: keep only what init uses. */
 static int
@@ -87,42 +82,7 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
   for (int t = 0; t < HULL_NS_COUNT; t++)
     if (a->ns_fds[t] >= 0)
       keep[n++] = a->ns_fds[t];
-  qsort (keep, n, sizeof keep[0], cmp_int);
-
-  /* An fd the caller meant to preserve reached us through exec, so it is
-   * not close-on-exec; one that is close-on-exec in that range is the
-   * runtime's own (the caller left the slot free): close it too, or init
-   * would hold e.g. the state dir's lock until exec. */
-  if (a->preserve_fds > 0)
-    {
-      cleanup_closedir DIR *d = opendir ("/proc/self/fd");
-      if (d == NULL)
-        return hull_fail_errno (err, "opendir /proc/self/fd");
-      struct dirent *e;
-      while ((e = readdir (d)) != NULL)
-        {
-          int fd = atoi (e->d_name);
-          if (fd < 3 || fd >= 3 + a->preserve_fds || fd == dirfd (d)
-              || bsearch (&fd, keep, n, sizeof keep[0], cmp_int))
-            continue;
-          int fl = fcntl (fd, F_GETFD);
-          if (fl >= 0 && (fl & FD_CLOEXEC))
-            close (fd);
-        }
-    }
-
-  unsigned int from = 3 + (unsigned) a->preserve_fds;
-  for (size_t i = 0; i <= n; i++)
-    {
-      unsigned int to = i < n ? (unsigned) keep[i] : ~0U;
-      if (i < n && to < from)
-        continue;
-      if (to > from && syscall (SYS_close_range, from, to - 1, 0) < 0)
-        return hull_fail_errno (err, "close_range");
-      if (i < n)
-        from = to + 1;
-    }
-  return 0;
+  return hull_close_fds_except (keep, n, a->preserve_fds, err);
 }
 
 /* process.terminal: the pty is the container's (its devpts, after
@@ -185,7 +145,6 @@ static int
 setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hull_error *err)
 {
   const hull_spec *spec = a->spec;
-  const hull_process *proc = spec->process;
 
   if (close_runtime_fds (a, err) < 0)
     return -1;
@@ -238,35 +197,22 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     }
   else if (before_pivot ((void *) a, err) < 0)
     return -1;
-  if (proc->terminal && setup_terminal (a, err) < 0)
+  if (a->spec->process->terminal && setup_terminal (a, err) < 0)
     return -1;
   /* sysctls before readonlyPaths can make /proc/sys read-only. */
   if (hull_sysctl_apply (spec, err) < 0)
     return -1;
   if (mntns->path == NULL && hull_protect_paths (spec, err) < 0)
     return -1;
-  if (hull_process_attrs_apply (spec, err) < 0)
+  /* The settings an exec'd process gets too (apply.c). */
+  hull_apply_args apply = {
+    .spec = spec,
+    .seccomp = *seccomp,
+    .self_exe = self_exe_known ? &self_exe : NULL,
+    .preserve_fds = a->preserve_fds,
+  };
+  if (hull_process_apply (&apply, exe, err) < 0)
     return -1;
-  if (hull_lsm_apply (spec, err) < 0)
-    return -1;
-  if (*seccomp && hull_seccomp_load_early (spec) && hull_seccomp_load (*seccomp, err) < 0)
-    return -1;
-  if (hull_cwd_enter (proc->cwd, err) < 0)
-    return -1;
-  if (hull_identity_apply (spec, err) < 0)
-    return -1;
-  if (hull_cwd_reenter (proc->cwd, err) < 0)
-    return -1;
-  if (hull_exec_resolve (proc->args.v[0], &proc->env, exe, err) < 0)
-    return -1;
-  /* At create, for a clear error; again at start. */
-  if (self_exe_known && hull_exec_check_chain (*exe, &self_exe, err) < 0)
-    return -1;
-
-  /* Only stdio and the preserved fds reach the program. */
-  unsigned int first = 3 + (unsigned) a->preserve_fds;
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return hull_fail_errno (err, "close_range");
   return 0;
 }
 
@@ -276,22 +222,18 @@ static void
 start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *seccomp)
 {
   hull_error err = { 0 };
+  hull_apply_args apply = {
+    .spec = a->spec,
+    .seccomp = seccomp,
+    .self_exe = self_exe_known ? &self_exe : NULL,
+    .preserve_fds = a->preserve_fds,
+  };
   if (wait_for_start (a->fifo_fd, &err) < 0)
     goto fail;
   /* In the container, as its user, before the program (config.md). */
   if (run_init_hooks (a, HULL_HOOK_START_CONTAINER, HULL_STATUS_CREATED, &err) < 0)
     goto fail;
-  /* Again: the image may have changed since create. Before seccomp, which
-     may deny the open. */
-  if (self_exe_known && hull_exec_check_chain (exe, &self_exe, &err) < 0)
-    goto fail;
-  if (hull_process_affinity_final (a->spec, &err) < 0)
-    goto fail;
-  /* As late as possible, so our own syscalls are not filtered. */
-  if (seccomp && !hull_seccomp_load_early (a->spec) && hull_seccomp_load (seccomp, &err) < 0)
-    goto fail;
-  execve (exe, a->spec->process->args.v, a->spec->process->env.v);
-  hull_fail_errno (&err, "exec %s", a->spec->process->args.v[0]);
+  hull_process_execve (&apply, exe, &err);
 fail:
   /* `start` waits on start_fd when there is one and reports it. */
   if (a->start_fd > 2)

@@ -156,3 +156,26 @@ hull_sync_wait_fd (int fd, hull_sync_type want, const char *peer, int *passed, h
 {
   return wait_msg (fd, want, peer, NULL, passed, err);
 }
+
+int
+hull_sync_wait_eof (int fd, const char *peer, hull_error *err)
+{
+  hull_sync_msg m;
+  ssize_t r;
+  memset (&m, 0, sizeof m);
+  do
+    r = recv (fd, &m, sizeof m, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return hull_fail_errno (err, "sync: waiting for %s", peer);
+  if (r == 0)
+    return 0;
+  if (m.type == HULL_SYNC_ERROR)
+    {
+      m.msg[sizeof m.msg - 1] = '\0';
+      err->errnum = m.errnum;
+      memcpy (err->msg, m.msg, sizeof err->msg);
+      return -1;
+    }
+  return hull_fail (err, EPROTO, "sync: unexpected message %u from %s", m.type, peer);
+}

@@ -43,4 +43,8 @@ int hull_sync_wait_value (int fd, hull_sync_type want, const char *peer, int32_t
 int hull_sync_wait_fd (int fd, hull_sync_type want, const char *peer, int *passed,
                        hull_error *err);
 
+/* Waits for the peer to close its end (execve closes it: success) or to
+ * send an ERROR (turned into *err, -1). */
+int hull_sync_wait_eof (int fd, const char *peer, hull_error *err);
+
 #endif

@@ -124,6 +124,15 @@ spec_resources_clear (hull_resources *r)
 }
 
 void
+hull_process_free (hull_process *proc)
+{
+  if (proc == NULL)
+    return;
+  spec_process_clear (proc);
+  free (proc);
+}
+
+void
 hull_resources_free (hull_resources *res)
 {
   if (res == NULL)

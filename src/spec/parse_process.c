@@ -193,3 +193,31 @@ spec_parse_process (hj_ctx *c, const hj_path *p, yajl_val v, hull_process *out)
     return -1;
   return 0;
 }
+
+int
+hull_process_parse (const char *json, size_t len, const char *name, hull_process **out,
+                    hull_error *err)
+{
+  hj_ctx c = { .name = name ? name : "process.json", .err = err };
+  yajl_val doc;
+  *out = NULL;
+  if (hj_parse (&c, json, len, &doc) < 0)
+    return -1;
+  hull_process *proc = calloc (1, sizeof *proc);
+  if (proc == NULL)
+    {
+      yajl_tree_free (doc);
+      return hj_oom (&c);
+    }
+  /* A NULL path: messages read "<name>: .args: ...", the object being the
+     document itself. */
+  int r = spec_parse_process (&c, NULL, doc, proc);
+  yajl_tree_free (doc);
+  if (r < 0)
+    {
+      hull_process_free (proc);
+      return -1;
+    }
+  *out = proc;
+  return 0;
+}

@@ -217,3 +217,16 @@ rl_sleeper() {
 0:620
 0:620" ] || fail "output: $output"
 }
+
+@test "rootless: exec joins the container's namespaces (user namespace first) as the caller" {
+  local id
+  id=$(rl_id)
+  rl_sleeper "$id"
+  run --separate-stderr rl_hull exec "$id" sh -c 'for n in user mnt pid ipc uts; do
+      [ "$(readlink /proc/self/ns/$n)" = "$(readlink /proc/1/ns/$n)" ] || echo "differs: $n"
+    done; id -u; echo $$'
+  assert_success
+  [[ $output != *differs* ]] || { show_run; fail "not in init's namespaces"; }
+  assert_equal "${lines[0]}" 0
+  [ "${lines[1]}" -gt 1 ] || fail "pid ${lines[1]}"
+}

@@ -639,6 +639,64 @@ test_load_file (void)
   return true;
 }
 
+static int
+parse_process_q (const char *json, hull_process **out, hull_error *err)
+{
+  char *j = q (json);
+  int r = hull_process_parse (j, strlen (j), "proc.json", out, err);
+  free (j);
+  return r;
+}
+
+/* exec --process: a lone process object, the same checks as .process,
+ * messages with the file's name and the path inside it. */
+static bool
+test_process_parse (void)
+{
+  hull_process *p = NULL;
+  hull_error err = { 0 };
+  CHECK (parse_process_q ("{'args': ['sh', '-c', 'true'], 'cwd': '/tmp', 'env': ['A=1'],"
+                          " 'user': {'uid': 7, 'gid': 8, 'additionalGids': [9]},"
+                          " 'capabilities': {'bounding': ['CAP_CHOWN']}}",
+                          &p, &err) == 0);
+  CHECK (p->args.n == 3);
+  CHECK_STR (p->args.v[2], "true");
+  CHECK_STR (p->cwd, "/tmp");
+  CHECK (p->env.n == 1);
+  CHECK (p->user.uid == 7 && p->user.gid == 8);
+  CHECK (p->user.n_additional_gids == 1 && p->user.additional_gids[0] == 9);
+  CHECK (p->capabilities && p->capabilities->bounding.n == 1);
+  hull_process_free (p);
+
+  /* No env: still a vector execve can take. */
+  CHECK (parse_process_q ("{'args': ['true'], 'cwd': '/'}", &p, &err) == 0);
+  CHECK (p->env.v != NULL && p->env.v[0] == NULL);
+  hull_process_free (p);
+
+  static const struct { const char *json, *msg; } bad_procs[] = {
+    { "{'args': [], 'cwd': '/'}", "proc.json: .args: expected a non-empty array" },
+    { "{'cwd': '/'}", "proc.json: .args: required field missing" },
+    { "{'args': ['true'], 'cwd': 'tmp'}",
+      "proc.json: .cwd: expected an absolute path, got \"tmp\"" },
+    { "{'args': ['true'], 'cwd': '/', 'user': {'uid': -1, 'gid': 0}}", "proc.json: .user.uid: " },
+    { "['true']", "proc.json: expected an object" },
+    { "{'args': ['true'], 'cwd': '/'", "proc.json: invalid JSON" },
+  };
+  for (size_t i = 0; i < sizeof bad_procs / sizeof bad_procs[0]; i++)
+    {
+      p = NULL;
+      memset (&err, 0, sizeof err);
+      CHECK (parse_process_q (bad_procs[i].json, &p, &err) < 0);
+      CHECK (p == NULL);
+      if (strncmp (err.msg, bad_procs[i].msg, strlen (bad_procs[i].msg)) != 0)
+        {
+          printf ("# got \"%s\"\n#   expected a start \"%s\"\n", err.msg, bad_procs[i].msg);
+          return false;
+        }
+    }
+  return true;
+}
+
 /* config.json.example at the top of the tree must stay valid. */
 static bool
 test_example_config (void)
@@ -695,6 +753,7 @@ main (void)
   RUN (test_default_template_rootless);
   RUN (test_load_file);
   RUN (test_example_config);
+  RUN (test_process_parse);
   printf ("1..%d\n", n_run);
   return n_failed == 0 ? 0 : 1;
 }

@@ -39,7 +39,7 @@ static const char exec_help[] =
   "      --cgroup [CTRL:]PATH  run in an existing sub-cgroup of the container's\n"
   "                            (per controller on cgroup v1; repeatable)\n"
   "      --ignore-paused       exec even if the container is paused\n"
-  "  -t, --tty                 allocate a pseudo-terminal (not supported yet)\n"
+  "  -t, --tty                 allocate a pseudo-terminal\n"
   "      --console-socket PATH socket for the terminal's master end (with --tty)\n"
   "      --no-subreaper        accepted for runc compatibility, ignored\n"
   "  -h, --help                show this help\n";

@@ -42,20 +42,17 @@ prepared_free (prepared *p)
 }
 
 /* runc's rules (and words): a terminal needs someone to hold it. */
-static int
-check_terminal (const hull_create_opts *opts, const hull_spec *spec, bool detached,
-                hull_error *err)
+int
+hull_check_terminal (bool terminal, const char *console_socket, bool detached, hull_error *err)
 {
-  bool terminal = spec->process->terminal;
-  if (detached && terminal && opts->console_socket == NULL)
+  if (detached && terminal && console_socket == NULL)
     return hull_fail (err, 0, "cannot allocate tty if hull will detach without setting "
-                      "console socket (config.json: .process.terminal is true: pass "
-                      "--console-socket)");
-  if ((!detached || !terminal) && opts->console_socket != NULL)
+                      "console socket (process.terminal is true: pass --console-socket)");
+  if ((!detached || !terminal) && console_socket != NULL)
     return hull_fail (err, 0, "cannot use console socket if hull will not detach or "
                       "allocate tty (%s)",
-                      terminal ? "a foreground run relays the terminal itself"
-                               : "config.json: .process.terminal is false");
+                      terminal ? "a foreground hull relays the terminal itself"
+                               : "process.terminal is false");
   return 0;
 }
 
@@ -87,7 +84,7 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, bool detached, p
   struct stat st;
   if (stat (p->rootfs, &st) < 0 || !S_ISDIR (st.st_mode))
     return hull_fail (err, ENOTDIR, "config.json: .root.path: %s", p->rootfs);
-  if (check_terminal (opts, p->spec, detached, err) < 0)
+  if (hull_check_terminal (p->spec->process->terminal, opts->console_socket, detached, err) < 0)
     return -1;
   if (opts->preserve_fds < 0)
     return hull_fail (err, EINVAL, "--preserve-fds: must not be negative");

@@ -6,6 +6,7 @@
 #include <hull/cleanup.h>
 #include <hull/container.h>
 #include <hull/fs.h>
+#include <hull/tty.h>
 #include "container/internal.h"
 #include "container/proc.h"
 #include "linux/caps.h"
@@ -207,9 +208,10 @@ load_spec (const hull_exec_opts *o, const hull_state *st, hull_spec **out, hull_
     }
   if (apply_overrides (o, spec->process, err) < 0)
     return -1;
-  if (o->tty || spec->process->terminal)
-    return hull_fail (err, 0, "%s: terminals are not supported yet",
-                      o->tty ? "--tty" : "process.terminal");
+  if (o->tty)
+    spec->process->terminal = true;
+  if (hull_check_terminal (spec->process->terminal, o->console_socket, o->detach, err) < 0)
+    return -1;
   if (hull_identity_check (spec, err) < 0 || hull_process_attrs_check (spec, err) < 0
       || hull_lsm_check (spec, err) < 0)
     return -1;
@@ -351,9 +353,15 @@ exec_in (const hull_context *ctx, const hull_exec_opts *o, const hull_state *st,
   hull_cgroup *cg = NULL;
   cleanup_close int pidfd = -1;
   cleanup_close int v2fd = -1;
+  cleanup_close int console_sock = -1;
+  cleanup_close int master = -1;
   int ret = -1;
   if (load_spec (o, st, &spec, err) < 0 || hull_state_cgroup (st, &cg, err) < 0
       || apply_sub_cgroups (o, cg, err) < 0 || open_init (st, &pidfd, err) < 0)
+    goto out;
+  /* Last check: the receiver sees a connection only for a valid exec. */
+  if (o->console_socket
+      && (console_sock = hull_console_socket_connect (o->console_socket, err)) < 0)
     goto out;
   v2fd = hull_cgroup_v2_fd (cg);
   if (cg && cg->layout == HULL_CGROUP_LAYOUT_V2 && v2fd < 0)
@@ -381,21 +389,29 @@ exec_in (const hull_context *ctx, const hull_exec_opts *o, const hull_state *st,
     .sigmask = &old,
   };
   pid_t pid;
-  if (hull_join_start (&a, &pid, err) < 0)
+  if (hull_join_start (&a, &pid, &master, err) < 0)
     {
       hull_error_prefix (err, "unable to start container process: ");
       goto out;
     }
-  if (o->pid_file && hull_write_pid_file (o->pid_file, pid, err) < 0)
+  /* The master goes to the socket (no copy stays here) or to the relay. */
+  hull_tty_relay relay = { .master = -1, .sigfd = -1, .host = -1 };
+  if ((console_sock >= 0 && hull_console_socket_send (console_sock, master, err) < 0)
+      || (o->pid_file && hull_write_pid_file (o->pid_file, pid, err) < 0)
+      || (master >= 0 && console_sock < 0
+          && hull_tty_relay_prepare (&relay, steal_fd (master), err) < 0))
     {
       hull_reap_init (pid);
       goto out;
     }
+  hull_closep (&master);
   ret = 0;
   if (!o->detach)
     {
       hull_closep (&pidfd);
-      *exit_status = hull_wait_forwarding_signals (pid);
+      *exit_status = relay.master >= 0 ? hull_tty_relay_run (&relay, pid)
+                                       : hull_wait_forwarding_signals (pid);
+      hull_tty_relay_finish (&relay);
     }
 out:
   hull_cgroup_free (cg);

@@ -46,4 +46,9 @@ int hull_cleanup_stopped (const hull_context *ctx, const char *id, int dirfd,
 int hull_listen_fds (void);
 int hull_listen_fds_env (hull_strv *env, int n, hull_error *err);
 
+/* runc's checks of a terminal against --console-socket and --detach
+ * (create and run -d are detached; a foreground run or exec relays). */
+int hull_check_terminal (bool terminal, const char *console_socket, bool detached,
+                         hull_error *err);
+
 #endif

@@ -4,6 +4,7 @@
 #include "process/join.h"
 #include "process/apply.h"
 #include "process/sync.h"
+#include "linux/console.h"
 #include <hull/cleanup.h>
 #include <errno.h>
 #include <sched.h>
@@ -81,6 +82,25 @@ join_session_keyring (hull_error *err)
   return 0;
 }
 
+/* exec --tty: a pty from the container's devpts (we are in its mount
+ * namespace, so "/" is its root), made our stdio and controlling terminal
+ * while we may still chown it; the master goes to the runtime. */
+static int
+become_terminal (const hull_join_args *a, int sync_fd, hull_error *err)
+{
+  hull_pty pty;
+  if (hull_pty_open (a->spec->process, &pty, err) < 0)
+    return -1;
+  if (hull_pty_become_stdio (&pty, err) < 0)
+    {
+      hull_pty_close (&pty);
+      return -1;
+    }
+  int r = hull_sync_send_fd (sync_fd, HULL_SYNC_CONSOLE, pty.master, err);
+  hull_pty_close (&pty);
+  return r;
+}
+
 /* The process itself, in every namespace of the container. */
 static void
 process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
@@ -109,6 +129,7 @@ process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
   else if (setsid () < 0)
     hull_fail_errno (&err, "setsid");
   else if (join_session_keyring (&err) == 0
+           && (!a->spec->process->terminal || become_terminal (a, sync_fd, &err) == 0)
            && (seccomp == NULL
                || hull_seccomp_set_process (seccomp, a->spec, a->id, a->bundle, host_pid,
                                             a->status, &err) == 0)
@@ -181,8 +202,9 @@ joiner_main (const hull_join_args *a, int sync_fd, int ns_flags)
 }
 
 int
-hull_join_start (const hull_join_args *a, pid_t *out_pid, hull_error *err)
+hull_join_start (const hull_join_args *a, pid_t *out_pid, int *console, hull_error *err)
 {
+  *console = -1;
   int ns_flags;
   if (ns_flags_to_join (a->init_pid, &ns_flags, err) < 0)
     return -1;
@@ -218,8 +240,12 @@ hull_join_start (const hull_join_args *a, pid_t *out_pid, hull_error *err)
   /* The joiner is gone: from here the channel is the process's alone. */
   if (hull_sync_send_value (parent_fd, HULL_SYNC_GO, pid, err) < 0
       || hull_sync_wait (parent_fd, HULL_SYNC_READY, "the exec'd process", err) < 0
+      || (a->spec->process->terminal
+          && hull_sync_wait_fd (parent_fd, HULL_SYNC_CONSOLE, "the exec'd process", console,
+                                err) < 0)
       || hull_sync_wait_eof (parent_fd, "the exec'd process", err) < 0)
     {
+      hull_closep (console);
       kill_and_reap (pid);
       return -1;
     }

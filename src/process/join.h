@@ -28,7 +28,9 @@ typedef struct {
  * namespace; that process applies the settings init applies and execve()s.
  * Returns once the program runs, *pid its host pid; on failure (the
  * process's own error, e.g. no such program, comes back over the sync
- * channel) nothing is left. */
-int hull_join_start (const hull_join_args *a, pid_t *pid, hull_error *err);
+ * channel) nothing is left. With spec->process->terminal the process gets
+ * a pty of the container's devpts as stdio and *console the master (else
+ * -1), for the caller to pass on or relay. */
+int hull_join_start (const hull_join_args *a, pid_t *pid, int *console, hull_error *err);
 
 #endif

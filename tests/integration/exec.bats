@@ -326,11 +326,15 @@ $(printf 'CapEff:\t0000000000000001')"
   assert_stderr_contains "container does not exist"
 }
 
-@test "--tty is refused for now, with a clear message" {
-  hull_only "runc supports terminals"
+@test "--tty: runc's checks against --detach and --console-socket, nothing started" {
   running
-  x --tty "$ID" true
-  assert_hull_error "not supported yet"
+  x --tty --detach "$ID" true
+  assert_failure
+  assert_stderr_contains "cannot allocate tty if"
+  x --console-socket "$T/none.sock" --detach "$ID" true
+  assert_failure
+  assert_stderr_contains "cannot use console socket if"
+  [ "$(hull_cmd ps --format json "$ID")" = "[$(ctr_pid "$ID")]" ] || fail "a process was started"
 }
 
 @test "--cgroup PATH runs the process in an existing sub-cgroup; escaping is refused" {

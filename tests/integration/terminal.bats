@@ -491,3 +491,53 @@ fifos" ] || fail "got: $(cat "$T/got")"
 /dev/pts/0
 /dev/pts/0"
 }
+
+# ---------------------------------------------------------------- exec --tty
+
+@test "exec --tty -d --console-socket: a pty of the container's devpts is the process's stdio and controlling terminal" {
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  recvtty
+  run --separate-stderr hull_cmd exec --tty --detach --console-socket "$T/tty.sock" "$id" \
+    sh -c 'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty
+      set -- $(cat /proc/self/stat | sed "s/.*) //"); echo "tty_nr=$5 sid=$4 pid=$$"
+      stat -c %t:%T "$(tty)"' </dev/null
+  assert_success
+  # The receiver ends when nobody holds the pty: hull kept no copy.
+  recvtty_done
+  mapfile -t lines <<<"$output"
+  [[ ${lines[0]} == /dev/pts/* ]] || fail "tty: $output"
+  [ "${lines[1]}" = all-tty ] || fail "stdio: $output"
+  [[ ${lines[2]} =~ ^tty_nr=([0-9]+)\ sid=([0-9]+)\ pid=([0-9]+)$ ]] || fail "stat: $output"
+  [ "${BASH_REMATCH[1]}" != 0 ] || fail "no controlling terminal: $output"
+  [ "${BASH_REMATCH[2]}" = "${BASH_REMATCH[3]}" ] || fail "not a session leader: $output"
+  # The pty comes from the container's own devpts (major 136 = 0x88).
+  [[ ${lines[3]} == 88:* ]] || fail "device: $output"
+}
+
+@test "exec --tty in the foreground relays the terminal and exits with the process's status" {
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  status=0
+  "$PTYRUN" -t "$T/termios" -- timeout -k 5 "$HULL_CMD_TIMEOUT" "$HULL" --root "$ROOT" \
+    exec --tty "$id" sh -c 'tty; echo relayed; exit 5' >"$T/pty.out" 2>&1 || status=$?
+  output=$(tr -d '\r' <"$T/pty.out")
+  [ "$status" = 5 ] || fail "status $status: $output"
+  [[ $output == *"/dev/pts/"*relayed* ]] || fail "output: $output"
+}
+
+@test "exec --process with terminal true and --console-socket (containerd's call)" {
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  recvtty
+  jq -n '{terminal: true, cwd: "/", args: ["sh", "-c", "tty; exit 0"], env: ["PATH=/bin"],
+    user: {uid: 0, gid: 0}}' >"$T/process.json"
+  run --separate-stderr hull_cmd exec --process "$T/process.json" --detach \
+    --console-socket "$T/tty.sock" "$id" </dev/null
+  assert_success
+  recvtty_done
+  [[ $output == /dev/pts/* ]] || fail "tty: $output"
+}

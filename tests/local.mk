@@ -5,3 +5,4 @@ tests_unit_spec_test_LDADD = libhull.a $(HULL_LIBS)
 TESTS += tests/unit/spec_test
 include $(srcdir)/tests/unit/cgroup.mk
 include $(srcdir)/tests/unit/resources.mk
+include $(srcdir)/tests/unit/devices_bpf.mk

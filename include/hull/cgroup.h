@@ -48,9 +48,16 @@ int hull_cgroup_v2_fd (const hull_cgroup *cg);
 /* Moves pid into every directory (cgroup.procs). */
 int hull_cgroup_enter (const hull_cgroup *cg, pid_t pid, hull_error *err);
 
-/* Every pid in the container's cgroup (from the first directory that has
- * cgroup.procs), malloc'd array. */
+/* Every pid in the container's cgroup and the cgroups below it (from the
+ * first directory that has cgroup.procs), malloc'd array. */
 int hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *err);
+
+/* kill --all: sends sig to every process in the container's cgroup. SIGKILL
+ * on v2 writes cgroup.kill (atomic, kernel >= 5.14); else, as runc, SIGKILL
+ * freezes the cgroup, signals each pid and thaws, so a forking process
+ * cannot escape; other signals go to each pid. Returns 1 when signalled,
+ * 0 when the cgroup is gone (the caller falls back to the init pid). */
+int hull_cgroup_kill (const hull_cgroup *cg, int sig, hull_error *err);
 
 /* Removes the directories hull created (deepest first, retrying briefly on
  * EBUSY while the last processes exit). */

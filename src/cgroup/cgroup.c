@@ -497,6 +497,43 @@ procs_dir (const hull_cgroup *cg)
   return &cg->dirs[0];
 }
 
+/* Appends the pids in dir/cgroup.procs and, recursively, in its child
+   cgroups (a nested manager inside the container makes those), to *text. */
+static int
+read_procs_tree (const char *dir, int depth, char **text, size_t *len, bool top, hull_error *err)
+{
+  cleanup_free char *procs = hull_path_join (dir, "cgroup.procs");
+  cleanup_free char *part = NULL;
+  size_t plen = 0;
+  if (procs == NULL)
+    return hull_fail (err, ENOMEM, "cgroup.procs");
+  if (hull_read_file (procs, &part, &plen, err) < 0)
+    /* A child removed meanwhile is fine; the container's own dir is not. */
+    return top || err->errnum != ENOENT ? -1 : 0;
+  char *grown = realloc (*text, *len + plen + 2);
+  if (grown == NULL)
+    return hull_fail (err, ENOMEM, "cgroup.procs");
+  *text = grown;
+  memcpy (*text + *len, part, plen);
+  *len += plen;
+  if (plen > 0 && part[plen - 1] != '\n')
+    (*text)[(*len)++] = '\n';
+  (*text)[*len] = '\0';
+  cleanup_closedir DIR *d = depth < 32 ? opendir (dir) : NULL;
+  struct dirent *e;
+  while (d && (e = readdir (d)) != NULL)
+    {
+      if (e->d_type != DT_DIR || strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      cleanup_free char *sub = hull_path_join (dir, e->d_name);
+      if (sub == NULL)
+        return hull_fail (err, ENOMEM, "cgroup.procs");
+      if (read_procs_tree (sub, depth + 1, text, len, false, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *err)
 {
@@ -504,14 +541,9 @@ hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *er
   *n = 0;
   const hull_cgroup_dir *d = cg ? procs_dir (cg) : NULL;
   cleanup_free char *text = NULL;
-  if (d != NULL)
-    {
-      cleanup_free char *procs = hull_path_join (d->path, "cgroup.procs");
-      if (procs == NULL)
-        return hull_fail (err, ENOMEM, "cgroup.procs");
-      if (hull_read_file (procs, &text, NULL, err) < 0)
-        return -1;
-    }
+  size_t text_len = 0;
+  if (d != NULL && read_procs_tree (d->path, 0, &text, &text_len, true, err) < 0)
+    return -1;
   size_t cap = 1;
   for (const char *p = text; p && *p; p++)
     cap += *p == '\n';

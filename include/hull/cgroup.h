@@ -5,6 +5,7 @@
 #define HULL_CGROUP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <hull/error.h>
 #include <hull/spec.h>
@@ -24,10 +25,19 @@ typedef struct {
                               * path..top, deepest first. NULL unless created. */
 } hull_cgroup_dir;
 
+/* A node of linux.devices: allowed (rwm) after the device rules, at create
+ * and when an update on v2 replaces the rules (as runc). */
+typedef struct {
+  char type;                 /* 'b' or 'c' */
+  int64_t major, minor;
+} hull_cgroup_node;
+
 typedef struct hull_cgroup {
   hull_cgroup_layout layout;
   hull_cgroup_dir *dirs;
   size_t n_dirs;
+  hull_cgroup_node *nodes;
+  size_t n_nodes;
 } hull_cgroup;
 
 /* Host layout, detected at run time from /sys/fs/cgroup's filesystem type. */

@@ -293,9 +293,10 @@ loop_dev() {
   [[ $stderr == *"/dev/x: No such device or address"* ]] || { show_run; fail "not ENXIO: refused by the cgroup?"; }
 }
 
-# probe_null: asks the prober container (below) to write to /dev/null and
-# prints what happened: "write-ok" or the shell's error.
-probe_null() {
+# probe: asks the prober container (below) to write to /dev/null and to
+# /dev/x (c 240:0 from linux.devices, no driver) and prints what happened:
+# "null-ok" or the shell's error, then the error for /dev/x.
+probe() {
   local r=$BUNDLE/rootfs/tmp/result
   rm -f "$r"
   : >"$BUNDLE/rootfs/tmp/probe"
@@ -305,25 +306,32 @@ probe_null() {
 @test "devices: update with device rules (v2: the program is replaced; v1: rules kept)" {
   hull_only
   need_devices
+  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]'
   id=$(new_id)
-  # No exec in hull: the container itself probes /dev/null on request.
+  # No exec in hull: the container itself probes on request.
   start_sleeper "$id" ": > /tmp/$id.up; while :; do
       if [ -e /tmp/probe ]; then rm /tmp/probe
-        { echo x > /dev/null && echo write-ok; } > /tmp/r 2>&1; mv /tmp/r /tmp/result; fi
+        { echo x > /dev/null && echo null-ok; echo x > /dev/x; } > /tmp/r 2>&1; mv /tmp/r /tmp/result; fi
       sleep 0.1; done"
   echo '{"devices": [{"allow": false, "access": "rwm"},
          {"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}]}' >"$T/deny.json"
   echo '{"devices": [{"allow": false, "access": "rwm"}]}' >"$T/allow.json"
-  [ "$(probe_null)" = write-ok ] || fail "before the update: $(probe_null)"
+  local out
+  out=$(probe)
+  [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "before the update: $out"
   hull_cmd update -r "$T/deny.json" "$id"
+  out=$(probe)
   if is_v2; then
-    [[ $(probe_null) == *"/dev/null: Operation not permitted"* ]] || fail "after deny: $(probe_null)"
+    [[ $out == *"/dev/null: Operation not permitted"* ]] || fail "after deny: $out"
+    # The linux.devices node stays allowed when the rules are replaced.
+    [[ $out == *"/dev/x: No such device or address" ]] || fail "after deny, /dev/x: $out"
     # Replaced, not added: once the deny program is gone writes work again.
     hull_cmd update -r "$T/allow.json" "$id"
-    [ "$(probe_null)" = write-ok ] || fail "after allow: $(probe_null)"
+    out=$(probe)
+    [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "after allow: $out"
   else
     # v1 rules are set once at create (rewriting them opens a window).
-    [ "$(probe_null)" = write-ok ] || fail "v1 rules changed: $(probe_null)"
+    [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "v1 rules changed: $out"
   fi
 }
 

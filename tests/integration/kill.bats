@@ -147,8 +147,11 @@ EOF
   local id
   id=$(new_id)
   del_ns pid
-  cfg '.linux.resources.pids = {"limit": 40}'
-  start_sleeper "$id" ": > /tmp/$id.up; while :; do sleep 1000 & done 2>/dev/null"
+  cfg '.linux.resources.pids = {"limit": 100}'
+  # 20 long sleepers, then a loop forking (and reaping) without pause.
+  start_sleeper "$id" "for i in \$(seq 20); do sleep 1000 & done; : > /tmp/$id.up
+    while :; do sleep 1000 & kill \$!; wait \$!; done"
+  [ "$(tagged_pids | wc -l)" -ge 21 ] || fail "sleepers missing: $(tagged_pids | wc -l)"
   hull_cmd kill --all "$id" KILL
   wait_for_status "$id" stopped
   local left

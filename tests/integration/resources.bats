@@ -407,13 +407,14 @@ probe() {
 }
 
 @test "a value the kernel refuses names the file, and nothing is left behind" {
-  need_v1 cpuset
+  is_v2 || need_v1 cpuset
   cfg '.linux.resources.cpu = {"cpus": "4095"}'
   id=$(new_id)
   run_files hull_cmd create --bundle "$BUNDLE" "$id"
   assert_failure
   if ! is_runc; then
-    [[ $stderr == *"write /sys/fs/cgroup/cpuset/"*"/cpuset.cpus: "* ]] || { show_run; fail "message"; }
+    # v1: .../cpuset/<path>/cpuset.cpus; v2: the unified directory's.
+    [[ $stderr == *"write /sys/fs/cgroup/"*"/cpuset.cpus: "* ]] || { show_run; fail "message"; }
   fi
   no_cgroups_left "$id"
   [ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || fail "state left: $(ls -A "$ROOT")"
@@ -428,6 +429,15 @@ probe() {
   assert_success
   assert_output 4194304
   no_cgroups_left "$(tail -n1 "$T/.ids")"
+}
+
+@test "unified keys (v2): a file is written as-is, next to the mapped ones" {
+  need_v2
+  cfg '.linux.resources.memory = {"limit": 67108864} | .linux.resources.unified = {"memory.high": "50331648"}'
+  id=$(new_id)
+  start_sleeper "$id"
+  [ "$(v2_file "$id" memory.high)" = 50331648 ] || fail "memory.high: $(v2_file "$id" memory.high)"
+  [ "$(v2_file "$id" memory.max)" = 67108864 ] || fail "memory.max"
 }
 
 @test "unified keys: a v2 file is written as-is (hybrid host)" {
@@ -456,10 +466,17 @@ probe() {
 # so a cgroup that already holds processes hull did not start is refused.
 @test "a cgroupsPath that already holds other processes is refused; they survive" {
   hull_only "message text"
-  need_v1 pids
-  local mine dir sleeper
-  mine=$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup)
-  dir="$(v1_mount pids)$mine/hull-shared-$$"
+  local mine base dir sleeper
+  if is_v2; then
+    mine=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    base=/sys/fs/cgroup
+  else
+    need_v1 pids
+    mine=$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup)
+    base=$(v1_mount pids)
+  fi
+  mine=${mine%/}
+  dir="$base$mine/hull-shared-$$"
   mkdir "$dir"
   sleep 300 &
   sleeper=$!
@@ -467,7 +484,7 @@ probe() {
   cfg --arg p "$mine/hull-shared-$$" '.linux.cgroupsPath = $p'
   run_files hull_cmd create --bundle "$BUNDLE" "$(new_id)"
   local st=$status err=$stderr
-  echo "$sleeper" >"$(v1_mount pids)$mine/cgroup.procs"
+  echo "$sleeper" >"$base$mine/cgroup.procs"
   kill -0 "$sleeper"
   kill "$sleeper"
   rmdir "$dir" 2>/dev/null || true

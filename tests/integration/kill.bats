@@ -159,6 +159,19 @@ EOF
   [ -z "$left" ] || wait_gone $left || fail "processes survived: $left"
 }
 
+@test "kill --all KILL of a paused container stops it and all its processes" {
+  local id pid child
+  id=$(new_id)
+  start_sleeper "$id" "sleep 1000 & : > /tmp/$id.up; wait"
+  pid=$(ctr_pid "$id")
+  child=$(cat "/proc/$pid/task/$pid/children")
+  hull_cmd pause "$id"
+  [ "$(ctr_status "$id")" = paused ] || fail "not paused"
+  hull_cmd kill --all "$id" KILL
+  wait_for_status "$id" stopped
+  wait_gone $child || fail "child $child survived"
+}
+
 @test "kill --all on a container without a cgroup signals its init" {
   local id
   id=$(new_id)

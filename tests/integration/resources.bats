@@ -46,6 +46,14 @@ need_devices() {
   is_v2 || [ -n "$(v1_mount devices)" ] || skip "no devices controller"
 }
 
+# v2_has CONTROLLER: the cgroup2 hierarchy (pure v2 or hybrid's unified
+# one) offers that controller.
+v2_has() {
+  local d=/sys/fs/cgroup/unified
+  is_v2 && d=/sys/fs/cgroup
+  grep -qw "$1" "$d/cgroup.controllers" 2>/dev/null
+}
+
 # v2_file ID FILE: a file of a running container's cgroup (pure v2).
 v2_file() {
   local pid
@@ -422,10 +430,10 @@ probe() {
 
 @test "hugetlb: a 2MB limit is written (unified hierarchy on hybrid hosts)" {
   [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB hugepages"
-  [ -n "$(v1_mount hugetlb)" ] || grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null \
-    || skip "no hugetlb controller"
+  [ -n "$(v1_mount hugetlb)" ] || v2_has hugetlb || skip "no hugetlb controller"
   cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
-  in_container 'cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/unified/hugetlb.2MB.max'
+  in_container 'cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null ||
+    cat /sys/fs/cgroup/unified/hugetlb.2MB.max 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.max'
   assert_success
   assert_output 4194304
   no_cgroups_left "$(tail -n1 "$T/.ids")"
@@ -453,7 +461,7 @@ probe() {
 
 @test "unified keys: a file that does not exist is named" {
   hull_only
-  grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || skip "no v2 hugetlb"
+  v2_has hugetlb || skip "no v2 hugetlb"
   cfg '.linux.resources.unified = {"hugetlb.3MB.max": "1"}'
   id=$(new_id)
   run_files hull_cmd create --bundle "$BUNDLE" "$id"

@@ -130,22 +130,23 @@ expect_bad_config() {
 
 @test "memory: the container sees its limit, a hog is OOM-killed (137)" {
   need_v1 memory
-  # memsw = limit: no swap to escape into.
-  cfg '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
-  in_container 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; head -c 200m /dev/zero | tail >/dev/null'
+  # memsw = limit: no swap to escape into. Small, so the hog (tail keeps
+  # the newline-free input in memory) is quick also in a slow VM.
+  cfg '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  in_container 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; head -c 64m /dev/zero | tail >/dev/null'
   assert_status 137
-  [ "${lines[0]}" = 67108864 ] || { show_run; fail "limit inside"; }
-  no_cgroups_left "$(tail -n1 "$T/.ids")"
+  [ "${lines[0]}" = 16777216 ] || { show_run; fail "limit inside"; }
+  no_cgroups_left "$(tail -n1 "$T/.ids")" || { show_run; false; }
 }
 
 @test "memory (v2): the container sees memory.max, a hog is OOM-killed (137)" {
   need_v2
   # swap = limit: memory.swap.max 0, no swap to escape into.
-  cfg '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
-  in_container 'cat /sys/fs/cgroup/memory.max; head -c 200m /dev/zero | tail >/dev/null'
+  cfg '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  in_container 'cat /sys/fs/cgroup/memory.max; head -c 64m /dev/zero | tail >/dev/null'
   assert_status 137
-  [ "${lines[0]}" = 67108864 ] || { show_run; fail "limit inside"; }
-  no_cgroups_left "$(tail -n1 "$T/.ids")"
+  [ "${lines[0]}" = 16777216 ] || { show_run; fail "limit inside"; }
+  no_cgroups_left "$(tail -n1 "$T/.ids")" || { show_run; false; }
 }
 
 @test "memory: a small workload under the limit runs fine" {
@@ -436,7 +437,7 @@ probe() {
     cat /sys/fs/cgroup/unified/hugetlb.2MB.max 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.max'
   assert_success
   assert_output 4194304
-  no_cgroups_left "$(tail -n1 "$T/.ids")"
+  no_cgroups_left "$(tail -n1 "$T/.ids")" || { show_run; false; }
 }
 
 @test "unified keys (v2): a file is written as-is, next to the mapped ones" {

@@ -25,10 +25,19 @@ typedef struct {
                               * path..top, deepest first. NULL unless created. */
 } hull_cgroup_dir;
 
+/* A node of linux.devices: allowed (rwm) after the device rules, at create
+ * and when an update on v2 replaces the rules (as runc). */
+typedef struct {
+  char type;                 /* 'b' or 'c' */
+  int64_t major, minor;
+} hull_cgroup_node;
+
 typedef struct hull_cgroup {
   hull_cgroup_layout layout;
   hull_cgroup_dir *dirs;
   size_t n_dirs;
+  hull_cgroup_node *nodes;
+  size_t n_nodes;
 } hull_cgroup;
 
 /* Host layout, detected at run time from /sys/fs/cgroup's filesystem type. */
@@ -49,9 +58,16 @@ int hull_cgroup_v2_fd (const hull_cgroup *cg);
 /* Moves pid into every directory (cgroup.procs). */
 int hull_cgroup_enter (const hull_cgroup *cg, pid_t pid, hull_error *err);
 
-/* Every pid in the container's cgroup (from the first directory that has
- * cgroup.procs), malloc'd array. */
+/* Every pid in the container's cgroup and the cgroups below it (from the
+ * first directory that has cgroup.procs), malloc'd array. */
 int hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *err);
+
+/* kill --all: sends sig to every process in the container's cgroup. SIGKILL
+ * on v2 writes cgroup.kill (atomic, kernel >= 5.14); else, as runc, SIGKILL
+ * freezes the cgroup, signals each pid and thaws, so a forking process
+ * cannot escape; other signals go to each pid. Returns 1 when signalled,
+ * 0 when the cgroup is gone (the caller falls back to the init pid). */
+int hull_cgroup_kill (const hull_cgroup *cg, int sig, hull_error *err);
 
 /* Removes the directories hull created (deepest first, retrying briefly on
  * EBUSY while the last processes exit). */

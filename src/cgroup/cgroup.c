@@ -267,6 +267,7 @@ hull_cgroup_free (hull_cgroup *cg)
       free (cg->dirs[i].top);
     }
   free (cg->dirs);
+  free (cg->nodes);
   free (cg);
 }
 
@@ -366,6 +367,21 @@ joined_cgroup_has_procs (const char *dir, hull_error *err)
   return true;
 }
 
+static int
+record_nodes (hull_cgroup *cg, const hull_spec *spec, hull_error *err)
+{
+  const hull_linux *l = spec ? spec->linux_ : NULL;
+  if (l == NULL || l->n_devices == 0)
+    return 0;
+  if ((cg->nodes = calloc (l->n_devices, sizeof *cg->nodes)) == NULL)
+    return hull_fail (err, ENOMEM, "cgroup");
+  for (size_t i = 0; i < l->n_devices; i++)
+    if (l->devices[i].type != 'p') /* fifos are not device-controlled */
+      cg->nodes[cg->n_nodes++] = (hull_cgroup_node) {
+        l->devices[i].type == 'b' ? 'b' : 'c', l->devices[i].major, l->devices[i].minor };
+  return 0;
+}
+
 int
 hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
                      hull_cgroup **out, hull_error *err)
@@ -377,6 +393,11 @@ hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
   hull_cgroup *cg = calloc (1, sizeof *cg);
   if (cg == NULL)
     return hull_fail (err, ENOMEM, "cgroup");
+  if (record_nodes (cg, spec, err) < 0)
+    {
+      hull_cgroup_free (cg);
+      return -1;
+    }
   if (disabled)
     {
       /* Nothing is touched, so a host without cgroups is fine too. */
@@ -430,6 +451,8 @@ hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
               goto out;
             }
           cg->layout = layout;
+          if (record_nodes (cg, spec, err) < 0)
+            goto out;
           break;
         }
       /* Only a leaf hull made is ever removed, so a joined cgroup stays. */
@@ -497,6 +520,43 @@ procs_dir (const hull_cgroup *cg)
   return &cg->dirs[0];
 }
 
+/* Appends the pids in dir/cgroup.procs and, recursively, in its child
+   cgroups (a nested manager inside the container makes those), to *text. */
+static int
+read_procs_tree (const char *dir, int depth, char **text, size_t *len, bool top, hull_error *err)
+{
+  cleanup_free char *procs = hull_path_join (dir, "cgroup.procs");
+  cleanup_free char *part = NULL;
+  size_t plen = 0;
+  if (procs == NULL)
+    return hull_fail (err, ENOMEM, "cgroup.procs");
+  if (hull_read_file (procs, &part, &plen, err) < 0)
+    /* A child removed meanwhile is fine; the container's own dir is not. */
+    return top || err->errnum != ENOENT ? -1 : 0;
+  char *grown = realloc (*text, *len + plen + 2);
+  if (grown == NULL)
+    return hull_fail (err, ENOMEM, "cgroup.procs");
+  *text = grown;
+  memcpy (*text + *len, part, plen);
+  *len += plen;
+  if (plen > 0 && part[plen - 1] != '\n')
+    (*text)[(*len)++] = '\n';
+  (*text)[*len] = '\0';
+  cleanup_closedir DIR *d = depth < 32 ? opendir (dir) : NULL;
+  struct dirent *e;
+  while (d && (e = readdir (d)) != NULL)
+    {
+      if (e->d_type != DT_DIR || strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      cleanup_free char *sub = hull_path_join (dir, e->d_name);
+      if (sub == NULL)
+        return hull_fail (err, ENOMEM, "cgroup.procs");
+      if (read_procs_tree (sub, depth + 1, text, len, false, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
 int
 hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *err)
 {
@@ -504,14 +564,9 @@ hull_cgroup_pids (const hull_cgroup *cg, pid_t **pids, size_t *n, hull_error *er
   *n = 0;
   const hull_cgroup_dir *d = cg ? procs_dir (cg) : NULL;
   cleanup_free char *text = NULL;
-  if (d != NULL)
-    {
-      cleanup_free char *procs = hull_path_join (d->path, "cgroup.procs");
-      if (procs == NULL)
-        return hull_fail (err, ENOMEM, "cgroup.procs");
-      if (hull_read_file (procs, &text, NULL, err) < 0)
-        return -1;
-    }
+  size_t text_len = 0;
+  if (d != NULL && read_procs_tree (d->path, 0, &text, &text_len, true, err) < 0)
+    return -1;
   size_t cap = 1;
   for (const char *p = text; p && *p; p++)
     cap += *p == '\n';
@@ -577,6 +632,24 @@ hull_cgroup_to_json (const hull_cgroup *cg)
       GEN (yajl_gen_map_close (g));
     }
   GEN (yajl_gen_array_close (g));
+  if (cg->n_nodes > 0)
+    {
+      GEN (gen_str (g, "nodes"));
+      GEN (yajl_gen_array_open (g));
+      for (size_t i = 0; i < cg->n_nodes; i++)
+        {
+          char type[2] = { cg->nodes[i].type, '\0' };
+          GEN (yajl_gen_map_open (g));
+          GEN (gen_str (g, "type"));
+          GEN (gen_str (g, type));
+          GEN (gen_str (g, "major"));
+          GEN (yajl_gen_integer (g, cg->nodes[i].major));
+          GEN (gen_str (g, "minor"));
+          GEN (yajl_gen_integer (g, cg->nodes[i].minor));
+          GEN (yajl_gen_map_close (g));
+        }
+      GEN (yajl_gen_array_close (g));
+    }
   GEN (yajl_gen_map_close (g));
 #undef GEN
   const unsigned char *buf;
@@ -648,6 +721,35 @@ dir_from_json (yajl_val v, size_t i, hull_cgroup_dir *d, hull_error *err)
   return 0;
 }
 
+/* "nodes" (optional: states written before it existed have none). */
+static int
+nodes_from_json (yajl_val root, hull_cgroup *cg, hull_error *err)
+{
+  static const char *k_nodes[] = { "nodes", NULL }, *k_type[] = { "type", NULL },
+                    *k_major[] = { "major", NULL }, *k_minor[] = { "minor", NULL };
+  yajl_val nodes = yajl_tree_get (root, k_nodes, yajl_t_any);
+  if (nodes == NULL)
+    return 0;
+  if (!YAJL_IS_ARRAY (nodes))
+    return bad_json (err, ".nodes: expected an array");
+  size_t n = YAJL_GET_ARRAY (nodes)->len;
+  if (n > 0 && (cg->nodes = calloc (n, sizeof *cg->nodes)) == NULL)
+    return hull_fail (err, ENOMEM, "cgroup state");
+  for (size_t i = 0; i < n; i++)
+    {
+      yajl_val v = YAJL_GET_ARRAY (nodes)->values[i];
+      yajl_val t = yajl_tree_get (v, k_type, yajl_t_string);
+      yajl_val ma = yajl_tree_get (v, k_major, yajl_t_number);
+      yajl_val mi = yajl_tree_get (v, k_minor, yajl_t_number);
+      if (t == NULL || ma == NULL || mi == NULL || !YAJL_IS_INTEGER (ma) || !YAJL_IS_INTEGER (mi)
+          || (strcmp (t->u.string, "b") != 0 && strcmp (t->u.string, "c") != 0))
+        return hull_fail (err, 0, "cgroup state: .nodes[%zu]: expected {type, major, minor}", i);
+      cg->nodes[cg->n_nodes++] = (hull_cgroup_node) { t->u.string[0], YAJL_GET_INTEGER (ma),
+                                                      YAJL_GET_INTEGER (mi) };
+    }
+  return 0;
+}
+
 int
 hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err)
 {
@@ -702,6 +804,8 @@ hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err)
       if (dir_from_json (YAJL_GET_ARRAY (dirs)->values[i], i, &cg->dirs[i], err) < 0)
         goto out;
     }
+  if (nodes_from_json (root, cg, err) < 0)
+    goto out;
   *out = steal_ptr (cg);
   ret = 0;
 out:

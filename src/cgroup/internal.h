@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <hull/cgroup.h>
 #include <hull/error.h>
+#include <hull/spec.h>
 
 #define HULL_CG_ROOT "/sys/fs/cgroup"
 #define HULL_CG_UNIFIED_HYBRID HULL_CG_ROOT "/unified"
@@ -79,5 +80,12 @@ int hull_cg_v2_hierarchy (const char *mountinfo, const char *mount_point,
 
 /* Whether path is a cgroup2 mount (statfs). */
 bool hull_cg_v2_is_cgroup2 (const char *path);
+
+/* ---- devices_v2.c ---- */
+
+/* Builds the eBPF device program for linux.resources.devices (n > 0),
+ * attaches it to dir and then detaches the programs attached before. */
+int hull_cg_v2_set_devices (const char *dir, const hull_device_cgroup *rules, size_t n,
+                            hull_error *err);
 
 #endif

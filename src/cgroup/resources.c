@@ -120,13 +120,6 @@ hull_cg_hugepage_size_name (const char *dirent, char *out, size_t size)
   return snprintf (out, size, "%llu%s", kb, units[u]) < (int) size;
 }
 
-static bool
-is_deny_all (const hull_device_cgroup *d)
-{
-  return !d->allow && (d->type == NULL || strcmp (d->type, "a") == 0) && !d->major.set
-         && !d->minor.set && (d->access == NULL || strlen (d->access) == 3);
-}
-
 static int
 check_memory (hull_cgroup_layout layout, const hull_memory *m, const char *where,
               hull_error *err)
@@ -265,15 +258,13 @@ hull_cg_check_values (hull_cgroup_layout layout, const hull_resources *res, cons
     if (!unified_key_ok (res->unified.items[i].key))
       return hull_fail (err, 0, "%s.unified: invalid key \"%s\" (expected a cgroup file name)",
                         where, res->unified.items[i].key);
-  /* Pure v2 needs an eBPF device filter, not written yet. A lone leading
-     deny-all is what hull enforces anyway (the nodes it creates, no
-     CAP_MKNOD), so the default config still runs. */
-  if (v2)
-    for (size_t i = 0; i < res->n_devices; i++)
-      if (!(i == 0 && is_deny_all (&res->devices[0])))
-        return hull_fail (err, 0,
-                          "%s.devices[%zu]: device rules are not supported on cgroup v2 yet",
-                          where, i);
+  /* Device numbers are 32 bits in the v1 files and the eBPF context. */
+  for (size_t i = 0; i < res->n_devices; i++)
+    {
+      const hull_device_cgroup *d = &res->devices[i];
+      if ((d->major.set && d->major.v > UINT32_MAX) || (d->minor.set && d->minor.v > UINT32_MAX))
+        return hull_fail (err, 0, "%s.devices[%zu]: device number out of range", where, i);
+    }
   return 0;
 }
 
@@ -508,12 +499,41 @@ v2_enable_controller (const char *dir, const char *file, hull_error *err)
   return 0;
 }
 
+static int apply (const hull_cgroup *cg, const hull_resources *res, bool update,
+                  hull_error *err);
+
+/* With device rules, the container's linux.devices nodes are allowed after
+   them (as runc): else a deny-all makes the devices the config asked for
+   unusable. */
 int
 hull_cgroup_apply_resources (const hull_cgroup *cg, const hull_resources *res, bool update,
                              hull_error *err)
 {
   if (cg == NULL || res == NULL || cg->n_dirs == 0)
     return 0;
+  if (res->n_devices == 0 || cg->n_nodes == 0)
+    return apply (cg, res, update, err);
+  cleanup_free hull_device_cgroup *rules = calloc (res->n_devices + cg->n_nodes, sizeof *rules);
+  if (rules == NULL)
+    return hull_fail (err, ENOMEM, "device rules");
+  memcpy (rules, res->devices, res->n_devices * sizeof *rules);
+  for (size_t i = 0; i < cg->n_nodes; i++)
+    rules[res->n_devices + i] = (hull_device_cgroup) {
+      .allow = true,
+      .type = (char *) (cg->nodes[i].type == 'b' ? "b" : "c"),
+      .major = { true, cg->nodes[i].major },
+      .minor = { true, cg->nodes[i].minor },
+      .access = (char *) "rwm",
+    };
+  hull_resources merged = *res;
+  merged.devices = rules;
+  merged.n_devices = res->n_devices + cg->n_nodes;
+  return apply (cg, &merged, update, err);
+}
+
+static int
+apply (const hull_cgroup *cg, const hull_resources *res, bool update, hull_error *err)
+{
   hull_cg_map_opts o = { .layout = cg->layout };
   if (cg->layout == HULL_CGROUP_LAYOUT_HYBRID)
     o.hugetlb_v2 = find_dir (cg, "hugetlb") == NULL;
@@ -538,8 +558,9 @@ hull_cgroup_apply_resources (const hull_cgroup *cg, const hull_resources *res, b
   for (size_t i = 0; ret == 0 && i < w.n; i++)
     {
       const hull_cg_write *x = &w.v[i];
-      /* Device rules are set once at create: rewriting them would open a
-         window where the container's devices are denied. */
+      /* v1 device rules are set once at create: rewriting them would open
+         a window where the container's devices are denied (v2 replaces its
+         program below without one). */
       if (update && strcmp (x->controller, "devices") == 0)
         continue;
       const hull_cgroup_dir *d = find_dir (cg, x->controller);
@@ -576,5 +597,14 @@ hull_cgroup_apply_resources (const hull_cgroup *cg, const hull_resources *res, b
       ret = write_value (path, x->value, err);
     }
   hull_cg_writes_clear (&w);
+  /* Pure v2 has no devices controller: an eBPF program does its job
+     (hybrid hosts keep the v1 one, written above). */
+  if (ret == 0 && cg->layout == HULL_CGROUP_LAYOUT_V2 && res->n_devices > 0)
+    {
+      const hull_cgroup_dir *d = find_dir (cg, "");
+      if (d == NULL)
+        return hull_fail (err, 0, "devices: no unified cgroup for the container");
+      ret = hull_cg_v2_set_devices (d->path, res->devices, res->n_devices, err);
+    }
   return ret;
 }

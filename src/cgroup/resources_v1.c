@@ -1,6 +1,7 @@
 /* linux.resources -> cgroup v1 files (also the v1 half of hybrid hosts).
  * The order of writes follows runc's fs manager where the kernel cares. */
 #include "config.h"
+#include "cgroup/devices_bpf.h"
 #include "cgroup/resources.h"
 #include <errno.h>
 #include <inttypes.h>
@@ -173,28 +174,11 @@ add_rule (hull_cg_writes *w, bool allow, char type, bool maj_set, int64_t maj, b
   return 0;
 }
 
-static bool
-is_deny_all (const hull_device_cgroup *d)
-{
-  return !d->allow && (d->type == NULL || strcmp (d->type, "a") == 0)
-         && (!d->major.set || d->major.v < 0) && (!d->minor.set || d->minor.v < 0)
-         && (d->access == NULL || (strchr (d->access, 'r') && strchr (d->access, 'w')
-                                   && strchr (d->access, 'm')));
-}
-
-/* Devices every container gets (runc's AllowedDevices): mknod of anything,
-   and the standard nodes. */
-static const struct { char type; int64_t major, minor; } default_devices[] = {
-  { 'c', -1, -1 }, { 'b', -1, -1 },     /* "m" only, see below */
-  { 'c', 1, 3 }, { 'c', 1, 8 }, { 'c', 1, 7 }, { 'c', 5, 0 }, { 'c', 1, 5 }, { 'c', 1, 9 },
-  { 'c', 136, -1 }, { 'c', 5, 2 }, { 'c', 10, 200 },
-};
-
 static int
 map_devices (const hull_resources *res, hull_cg_writes *w, hull_error *err)
 {
   size_t i = 0;
-  if (res->n_devices > 0 && is_deny_all (&res->devices[0]))
+  if (res->n_devices > 0 && hull_cg_device_is_deny_all (&res->devices[0]))
     {
       if (add_rule (w, false, 'a', false, 0, false, 0, NULL, err) < 0)
         return -1;
@@ -204,10 +188,12 @@ map_devices (const hull_resources *res, hull_cg_writes *w, hull_error *err)
     return 0;
   /* Unlike runc, the defaults go before the spec's own rules, so a spec
      can still deny one of them (e.g. writes to /dev/null). */
-  for (size_t k = 0; k < sizeof default_devices / sizeof *default_devices; k++)
-    if (add_rule (w, true, default_devices[k].type, true, default_devices[k].major, true,
-                  default_devices[k].minor, k < 2 ? "m" : "rwm", err) < 0)
-      return -1;
+  for (size_t k = 0; k < hull_cg_n_default_devices; k++)
+    {
+      const hull_cg_default_device *d = &hull_cg_default_devices[k];
+      if (add_rule (w, true, d->type, true, d->major, true, d->minor, d->access, err) < 0)
+        return -1;
+    }
   for (; i < res->n_devices; i++)
     {
       const hull_device_cgroup *d = &res->devices[i];

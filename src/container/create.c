@@ -176,42 +176,15 @@ record_state (int dirfd, const hull_create_opts *opts, const prepared *p, const 
   return hull_state_save (dirfd, &st, err);
 }
 
-/* linux.resources, plus (as runc does) an allow rule for every node in
- * linux.devices, after the spec's rules: else a deny-all leaves the
- * devices the config asked for unusable. */
+/* linux.resources (the cgroup code adds the linux.devices nodes to the
+ * device rules). */
 static int
 apply_resources (const hull_cgroup *cg, const hull_spec *spec, hull_error *err)
 {
   const hull_linux *l = spec->linux_;
   if (l == NULL || l->resources == NULL)
     return 0;
-  hull_resources res = *l->resources;
-  if (l->n_devices > 0 && res.n_devices > 0)
-    {
-      cleanup_free hull_device_cgroup *rules
-          = calloc (res.n_devices + l->n_devices, sizeof *rules);
-      if (rules == NULL)
-        return hull_fail (err, ENOMEM, "device rules");
-      memcpy (rules, res.devices, res.n_devices * sizeof *rules);
-      size_t n = res.n_devices;
-      for (size_t i = 0; i < l->n_devices; i++)
-        {
-          const hull_device *d = &l->devices[i];
-          if (d->type == 'p')
-            continue; /* fifos are not device-controlled */
-          rules[n++] = (hull_device_cgroup){
-            .allow = true,
-            .type = (char *) (d->type == 'b' ? "b" : "c"),
-            .major = { true, d->major },
-            .minor = { true, d->minor },
-            .access = (char *) "rwm",
-          };
-        }
-      res.devices = rules;
-      res.n_devices = n;
-      return hull_cgroup_apply_resources (cg, &res, false, err);
-    }
-  return hull_cgroup_apply_resources (cg, &res, false, err);
+  return hull_cgroup_apply_resources (cg, l->resources, false, err);
 }
 
 /* Creates the container and leaves its init blocked on exec.fifo. On

@@ -20,9 +20,10 @@ signal_init (const hull_state *st, int sig, hull_error *err)
   return hull_fail_errno (err, "kill %d", (int) st->pid);
 }
 
-/* Signals every pid in the recorded cgroup. Returns 1 when the cgroup
- * could be read, 0 when there is none to read (the caller falls back to
- * the init pid), -1 on error. */
+/* Signals every process in the recorded cgroup (hull_cgroup_kill: atomic
+ * cgroup.kill on v2, freeze-signal-thaw for SIGKILL on v1). Returns 1 when
+ * done, 0 when there is no cgroup to use (the caller falls back to the
+ * init pid), -1 on error. */
 static int
 signal_cgroup (const hull_state *st, int sig, hull_error *err)
 {
@@ -31,26 +32,10 @@ signal_cgroup (const hull_state *st, int sig, hull_error *err)
   hull_cgroup *cg = NULL;
   if (hull_cgroup_from_json (st->cgroup_json, &cg, err) < 0)
     return hull_error_prefix (err, "state.json: cgroup: ");
-  if (cg->n_dirs == 0)
-    {
-      hull_cgroup_free (cg);
-      return 0;
-    }
-  cleanup_free pid_t *pids = NULL;
-  size_t n = 0;
-  hull_error cg_err;
-  int r = hull_cgroup_pids (cg, &pids, &n, &cg_err);
+  /* 0 also when the cgroup went away with the container. */
+  int r = hull_cgroup_kill (cg, sig, err);
   hull_cgroup_free (cg);
-  if (r < 0)
-    {
-      /* Already removed (container gone) or unreadable: use the init pid. */
-      hull_debug ("kill --all: reading the cgroup failed: %s", cg_err.msg);
-      return 0;
-    }
-  for (size_t i = 0; i < n; i++)
-    if (kill (pids[i], sig) < 0 && errno != ESRCH)
-      return hull_fail_errno (err, "kill %d", (int) pids[i]);
-  return 1;
+  return r;
 }
 
 static int

@@ -115,6 +115,74 @@ EOF
   wait_gone $child || fail "child $child survived"
 }
 
+# Without a pid namespace the container's processes do not die with its
+# init: only kill --all (cgroup.kill on v2, freeze-signal-thaw on v1) gets
+# a grandchild that its parent left behind.
+@test "kill --all KILL kills a forked grandchild (no pid namespace)" {
+  local id gc
+  id=$(new_id)
+  del_ns pid
+  start_sleeper "$id" "sh -c 'sleep 1000 & echo \$! > /tmp/gc' & wait; : > /tmp/$id.up; exec sleep 1000"
+  gc=$(cat "$BUNDLE/rootfs/tmp/gc")
+  alive "$gc" || fail "grandchild $gc not running"
+  [ "$(awk '{ print $4 }' "/proc/$gc/stat")" != "$(ctr_pid "$id")" ] || fail "not orphaned"
+  hull_cmd kill --all "$id" KILL
+  wait_for_status "$id" stopped
+  wait_gone "$gc" || fail "grandchild $gc survived kill --all"
+}
+
+@test "kill without --all leaves that grandchild alive (the test above can fail)" {
+  local id gc
+  id=$(new_id)
+  del_ns pid
+  start_sleeper "$id" "sh -c 'sleep 1000 & echo \$! > /tmp/gc' & wait; : > /tmp/$id.up; exec sleep 1000"
+  gc=$(cat "$BUNDLE/rootfs/tmp/gc")
+  hull_cmd kill "$id" KILL
+  wait_for_status "$id" stopped
+  alive "$gc" || fail "grandchild $gc died without --all"
+  kill -9 "$gc"
+}
+
+@test "kill --all KILL stops a container that keeps forking" {
+  local id
+  id=$(new_id)
+  del_ns pid
+  cfg '.linux.resources.pids = {"limit": 100}'
+  # 20 long sleepers, then a loop forking (and reaping) without pause.
+  start_sleeper "$id" "for i in \$(seq 20); do sleep 1000 & done; : > /tmp/$id.up
+    while :; do sleep 1000 & kill \$!; wait \$!; done"
+  [ "$(tagged_pids | wc -l)" -ge 21 ] || fail "sleepers missing: $(tagged_pids | wc -l)"
+  hull_cmd kill --all "$id" KILL
+  wait_for_status "$id" stopped
+  local left
+  left=$(tagged_pids)
+  [ -z "$left" ] || wait_gone $left || fail "processes survived: $left"
+}
+
+@test "kill --all KILL of a paused container stops it and all its processes" {
+  local id pid child
+  id=$(new_id)
+  start_sleeper "$id" "sleep 1000 & : > /tmp/$id.up; wait"
+  pid=$(ctr_pid "$id")
+  child=$(cat "/proc/$pid/task/$pid/children")
+  hull_cmd pause "$id"
+  [ "$(ctr_status "$id")" = paused ] || fail "not paused"
+  hull_cmd kill --all "$id" KILL
+  wait_for_status "$id" stopped
+  wait_gone $child || fail "child $child survived"
+}
+
+@test "kill --all on a container without a cgroup signals its init" {
+  local id
+  id=$(new_id)
+  set_sh "exec sleep 1000"
+  register_id "$id"
+  hull_cmd --cgroup-manager disabled create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1
+  hull_cmd start "$id"
+  hull_cmd kill --all "$id" KILL
+  wait_for_status "$id" stopped
+}
+
 @test "kill of a missing container fails with 'container does not exist'" {
   run --separate-stderr hull_cmd kill "$TAG-missing" KILL
   assert_hull_error "container does not exist"

@@ -18,8 +18,53 @@ v1_mount() {
     /proc/self/mountinfo
 }
 
+# cg_layout: v2 (pure cgroup2 at /sys/fs/cgroup), hybrid or v1.
+cg_layout() {
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    echo v2
+  elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+    echo hybrid
+  else
+    echo v1
+  fi
+}
+is_v2() { [ "$(cg_layout)" = v2 ]; }
+
+# need_v1 CONTROLLER / need_v2: a test written for one layout; each has an
+# equivalent for the other (v1 and hybrid hosts use the v1 controllers).
 need_v1() {
+  ! is_v2 || skip "cgroup v1 variant: this host is pure cgroup v2 (the v2 variant runs)"
   [ -n "$(v1_mount "$1")" ] || skip "no cgroup v1 $1 hierarchy"
+}
+need_v2() {
+  is_v2 || skip "cgroup v2 variant: this host has v1 controllers (the v1 variant runs)"
+}
+
+# Device rules are enforced by the v1 devices controller or, on pure v2,
+# by an eBPF program.
+need_devices() {
+  is_v2 || [ -n "$(v1_mount devices)" ] || skip "no devices controller"
+}
+
+# v2_has CONTROLLER: the cgroup2 hierarchy (pure v2 or hybrid's unified
+# one) offers that controller.
+v2_has() {
+  local d=/sys/fs/cgroup/unified
+  is_v2 && d=/sys/fs/cgroup
+  grep -qw "$1" "$d/cgroup.controllers" 2>/dev/null
+}
+
+# v2_file ID FILE: a file of a running container's cgroup (pure v2).
+v2_file() {
+  local pid
+  pid=$(ctr_pid "$1")
+  cat "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")/$2"
+}
+
+# with_mknod: the container may create device nodes (the cgroup decides
+# what it may open).
+with_mknod() {
+  cfg '.process.capabilities |= with_entries(.value += ["CAP_MKNOD"])'
 }
 
 # host_cg CONTROLLER PID: the process's directory in that v1 hierarchy.
@@ -70,18 +115,41 @@ expect_bad_config() {
   fi
 }
 
+@test "memory (v2): limit, swap and reservation in memory.max, memory.swap.max, memory.low" {
+  need_v2
+  cfg '.linux.resources.memory = {"limit": 67108864, "swap": 134217728, "reservation": 33554432}'
+  id=$(new_id)
+  start_sleeper "$id"
+  [ "$(v2_file "$id" memory.max)" = 67108864 ] || fail "memory.max: $(v2_file "$id" memory.max)"
+  [ "$(v2_file "$id" memory.low)" = 33554432 ] || fail "memory.low"
+  # v2's swap is swap alone: memory+swap minus the limit.
+  if [ -e "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$(ctr_pid "$id")/cgroup")/memory.swap.max" ]; then
+    [ "$(v2_file "$id" memory.swap.max)" = 67108864 ] || fail "memory.swap.max"
+  fi
+}
+
 @test "memory: the container sees its limit, a hog is OOM-killed (137)" {
   need_v1 memory
-  # memsw = limit: no swap to escape into.
-  cfg '.linux.resources.memory = {"limit": 67108864, "swap": 67108864}'
-  in_container 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; head -c 200m /dev/zero | tail >/dev/null'
+  # memsw = limit: no swap to escape into. Small, so the hog (tail keeps
+  # the newline-free input in memory) is quick also in a slow VM.
+  cfg '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  in_container 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; head -c 64m /dev/zero | tail >/dev/null'
   assert_status 137
-  [ "${lines[0]}" = 67108864 ] || { show_run; fail "limit inside"; }
-  no_cgroups_left "$(tail -n1 "$T/.ids")"
+  [ "${lines[0]}" = 16777216 ] || { show_run; fail "limit inside"; }
+  no_cgroups_left "$(tail -n1 "$T/.ids")" || { show_run; false; }
+}
+
+@test "memory (v2): the container sees memory.max, a hog is OOM-killed (137)" {
+  need_v2
+  # swap = limit: memory.swap.max 0, no swap to escape into.
+  cfg '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  in_container 'cat /sys/fs/cgroup/memory.max; head -c 64m /dev/zero | tail >/dev/null'
+  assert_status 137
+  [ "${lines[0]}" = 16777216 ] || { show_run; fail "limit inside"; }
+  no_cgroups_left "$(tail -n1 "$T/.ids")" || { show_run; false; }
 }
 
 @test "memory: a small workload under the limit runs fine" {
-  need_v1 memory
   cfg '.linux.resources.memory = {"limit": 67108864}'
   in_container 'head -c 8m /dev/zero | tail | wc -c'
   assert_success
@@ -99,10 +167,20 @@ expect_bad_config() {
   [[ $stderr == *"can't fork"* ]] || { show_run; fail "fork error"; }
 }
 
+@test "pids (v2): a fork loop stops at pids.max" {
+  need_v2
+  cfg '.linux.resources.pids = {"limit": 10}'
+  in_container 'cat /sys/fs/cgroup/pids.max; for i in $(seq 50); do sleep 10 & done; echo survived'
+  assert_failure
+  [ "${lines[0]}" = 10 ] || { show_run; fail "pids.max inside"; }
+  [[ $output != *survived* ]] || { show_run; fail "50 forks succeeded"; }
+  hull_only "busybox's message"
+  [[ $stderr == *"can't fork"* ]] || { show_run; fail "fork error"; }
+}
+
 @test "pids: -1 is unlimited (max)" {
-  need_v1 pids
   cfg '.linux.resources.pids = {"limit": -1}'
-  in_container 'cat /sys/fs/cgroup/pids/pids.max'
+  in_container 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'
   assert_success
   assert_output max
 }
@@ -125,6 +203,19 @@ expect_bad_config() {
   fi
 }
 
+@test "cpu (v2): shares, quota, period and cpuset in cpu.weight, cpu.max, cpuset.*" {
+  need_v2
+  cfg '.linux.resources.cpu = {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}'
+  id=$(new_id)
+  start_sleeper "$id" "cat /sys/fs/cgroup/cpu.max > /tmp/cpu.max; : > /tmp/$id.up; exec sleep 1000"
+  # shares 512 -> weight 59 (the log-scale conversion crun and runc use).
+  [ "$(v2_file "$id" cpu.weight)" = 59 ] || fail "cpu.weight: $(v2_file "$id" cpu.weight)"
+  [ "$(v2_file "$id" cpu.max)" = "50000 100000" ] || fail "cpu.max: $(v2_file "$id" cpu.max)"
+  [ "$(v2_file "$id" cpuset.cpus)" = 0 ] || fail "cpuset.cpus"
+  [ "$(v2_file "$id" cpuset.mems)" = 0 ] || fail "cpuset.mems"
+  [ "$(cat "$BUNDLE/rootfs/tmp/cpu.max")" = "50000 100000" ] || fail "cpu.max inside"
+}
+
 @test "cpuset: the container runs on the given cpu only" {
   need_v1 cpuset
   cfg '.linux.resources.cpu = {"cpus": "0"}'
@@ -133,8 +224,46 @@ expect_bad_config() {
   [ "$(echo $output)" = "Cpus_allowed_list: 0 0" ] || { show_run; fail "cpuset"; }
 }
 
+@test "cpuset (v2): the container runs on the given cpu only" {
+  need_v2
+  cfg '.linux.resources.cpu = {"cpus": "0"}'
+  in_container 'grep Cpus_allowed_list /proc/self/status; cat /sys/fs/cgroup/cpuset.cpus'
+  assert_success
+  [ "$(echo $output)" = "Cpus_allowed_list: 0 0" ] || { show_run; fail "cpuset"; }
+}
+
+# loop_dev: a loop device over a file in $T, detached at teardown; sets
+# LOOP (its path) and LOOP_NUM (MAJOR:MINOR).
+loop_dev() {
+  [ -e /dev/loop-control ] || modprobe loop 2>/dev/null || true
+  truncate -s 8M "$T/disk.img"
+  LOOP=$(losetup -f --show "$T/disk.img") || fail "losetup: no loop device"
+  HULL_CLEANUP+=("losetup -d $LOOP")
+  LOOP_NUM=$(printf '%d:%d' "0x$(stat -c %t "$LOOP")" "0x$(stat -c %T "$LOOP")")
+}
+
+@test "blockIO: read/write throttles on a loop device (io.max or blkio.throttle.*)" {
+  is_v2 || need_v1 blkio
+  loop_dev
+  local maj=${LOOP_NUM%:*} min=${LOOP_NUM#*:}
+  cfg --argjson ma "$maj" --argjson mi "$min" '.linux.resources.blockIO = {
+        "throttleReadBpsDevice": [{"major": $ma, "minor": $mi, "rate": 1048576}],
+        "throttleWriteIOPSDevice": [{"major": $ma, "minor": $mi, "rate": 100}]}'
+  id=$(new_id)
+  start_sleeper "$id"
+  if is_v2; then
+    v2_file "$id" io.max | grep -qx "$LOOP_NUM rbps=1048576 wbps=max riops=max wiops=100" \
+      || fail "io.max: $(v2_file "$id" io.max)"
+  else
+    host_file "$id" blkio blkio.throttle.read_bps_device | grep -qx "$LOOP_NUM 1048576" \
+      || fail "read_bps: $(host_file "$id" blkio blkio.throttle.read_bps_device)"
+    host_file "$id" blkio blkio.throttle.write_iops_device | grep -qx "$LOOP_NUM 100" \
+      || fail "write_iops: $(host_file "$id" blkio blkio.throttle.write_iops_device)"
+  fi
+}
+
 @test "devices: a deny rule after the defaults blocks writes to /dev/null" {
-  need_v1 devices
+  need_devices
   cfg '.linux.resources.devices = [{"allow": false, "access": "rwm"},
         {"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}]'
   in_container 'cat /dev/null && echo read-ok; echo x > /dev/null && echo write-ok; head -c 3 /dev/zero | wc -c'
@@ -144,7 +273,78 @@ expect_bad_config() {
   [ "${lines[-1]}" = 3 ] || { show_run; fail "/dev/zero"; }
 }
 
-@test "devices: the default config keeps the standard devices usable" {
+@test "devices: without rules writes to /dev/null work (the deny test's control)" {
+  cfg 'del(.linux.resources.devices)'
+  in_container 'echo x > /dev/null && echo write-ok'
+  assert_success
+  assert_output write-ok
+}
+
+@test "devices: a deny-all alone leaves the default devices usable and nothing else" {
+  need_devices
+  with_mknod
+  # 240-254 are reserved for local use: no driver, so an open that passes
+  # the cgroup fails with ENXIO, one the cgroup refuses with EPERM.
+  in_container 'echo x > /dev/null && echo null-ok; head -c 2 /dev/urandom | wc -c
+    mknod /dev/x c 240 0 && echo mknod-ok; echo x > /dev/x'
+  assert_failure
+  [ "${lines[0]}" = null-ok ] || { show_run; fail "/dev/null"; }
+  [ "${lines[1]}" = 2 ] || { show_run; fail "/dev/urandom"; }
+  [ "${lines[2]}" = mknod-ok ] || { show_run; fail "mknod (allowed for any node)"; }
+  [[ $stderr == *"/dev/x: Operation not permitted"* ]] || { show_run; fail "open of c 240:0 not refused"; }
+}
+
+@test "devices: a node in linux.devices can be opened under a deny-all" {
+  need_devices
+  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]'
+  in_container 'echo x > /dev/x'
+  assert_failure
+  [[ $stderr == *"/dev/x: No such device or address"* ]] || { show_run; fail "not ENXIO: refused by the cgroup?"; }
+}
+
+# probe: asks the prober container (below) to write to /dev/null and to
+# /dev/x (c 240:0 from linux.devices, no driver) and prints what happened:
+# "null-ok" or the shell's error, then the error for /dev/x.
+probe() {
+  local r=$BUNDLE/rootfs/tmp/result
+  rm -f "$r"
+  : >"$BUNDLE/rootfs/tmp/probe"
+  wait_for_file "$r" && cat "$r"
+}
+
+@test "devices: update with device rules (v2: the program is replaced; v1: rules kept)" {
+  hull_only
+  need_devices
+  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]'
+  id=$(new_id)
+  # No exec in hull: the container itself probes on request.
+  start_sleeper "$id" ": > /tmp/$id.up; while :; do
+      if [ -e /tmp/probe ]; then rm /tmp/probe
+        { echo x > /dev/null && echo null-ok; echo x > /dev/x; } > /tmp/r 2>&1; mv /tmp/r /tmp/result; fi
+      sleep 0.1; done"
+  echo '{"devices": [{"allow": false, "access": "rwm"},
+         {"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}]}' >"$T/deny.json"
+  echo '{"devices": [{"allow": false, "access": "rwm"}]}' >"$T/allow.json"
+  local out
+  out=$(probe)
+  [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "before the update: $out"
+  hull_cmd update -r "$T/deny.json" "$id"
+  out=$(probe)
+  if is_v2; then
+    [[ $out == *"/dev/null: Operation not permitted"* ]] || fail "after deny: $out"
+    # The linux.devices node stays allowed when the rules are replaced.
+    [[ $out == *"/dev/x: No such device or address" ]] || fail "after deny, /dev/x: $out"
+    # Replaced, not added: once the deny program is gone writes work again.
+    hull_cmd update -r "$T/allow.json" "$id"
+    out=$(probe)
+    [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "after allow: $out"
+  else
+    # v1 rules are set once at create (rewriting them opens a window).
+    [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "v1 rules changed: $out"
+  fi
+}
+
+@test "devices: the default config keeps the standard devices usable (devices.list)" {
   need_v1 devices
   id=$(new_id)
   start_sleeper "$id"
@@ -154,7 +354,7 @@ expect_bad_config() {
 }
 
 # As runc: a node the config lists must be usable under a deny-all.
-@test "devices: nodes in linux.devices are allowed under a deny-all" {
+@test "devices: nodes in linux.devices are allowed under a deny-all (devices.list)" {
   need_v1 devices
   cfg '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
   id=$(new_id)
@@ -216,13 +416,14 @@ expect_bad_config() {
 }
 
 @test "a value the kernel refuses names the file, and nothing is left behind" {
-  need_v1 cpuset
+  is_v2 || need_v1 cpuset
   cfg '.linux.resources.cpu = {"cpus": "4095"}'
   id=$(new_id)
   run_files hull_cmd create --bundle "$BUNDLE" "$id"
   assert_failure
   if ! is_runc; then
-    [[ $stderr == *"write /sys/fs/cgroup/cpuset/"*"/cpuset.cpus: "* ]] || { show_run; fail "message"; }
+    # v1: .../cpuset/<path>/cpuset.cpus; v2: the unified directory's.
+    [[ $stderr == *"write /sys/fs/cgroup/"*"/cpuset.cpus: "* ]] || { show_run; fail "message"; }
   fi
   no_cgroups_left "$id"
   [ -z "$(ls -A "$ROOT" 2>/dev/null)" ] || fail "state left: $(ls -A "$ROOT")"
@@ -230,13 +431,22 @@ expect_bad_config() {
 
 @test "hugetlb: a 2MB limit is written (unified hierarchy on hybrid hosts)" {
   [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2MB hugepages"
-  [ -n "$(v1_mount hugetlb)" ] || grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null \
-    || skip "no hugetlb controller"
+  [ -n "$(v1_mount hugetlb)" ] || v2_has hugetlb || skip "no hugetlb controller"
   cfg '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
-  in_container 'cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/unified/hugetlb.2MB.max'
+  in_container 'cat /sys/fs/cgroup/hugetlb/hugetlb.2MB.limit_in_bytes 2>/dev/null ||
+    cat /sys/fs/cgroup/unified/hugetlb.2MB.max 2>/dev/null || cat /sys/fs/cgroup/hugetlb.2MB.max'
   assert_success
   assert_output 4194304
-  no_cgroups_left "$(tail -n1 "$T/.ids")"
+  no_cgroups_left "$(tail -n1 "$T/.ids")" || { show_run; false; }
+}
+
+@test "unified keys (v2): a file is written as-is, next to the mapped ones" {
+  need_v2
+  cfg '.linux.resources.memory = {"limit": 67108864} | .linux.resources.unified = {"memory.high": "50331648"}'
+  id=$(new_id)
+  start_sleeper "$id"
+  [ "$(v2_file "$id" memory.high)" = 50331648 ] || fail "memory.high: $(v2_file "$id" memory.high)"
+  [ "$(v2_file "$id" memory.max)" = 67108864 ] || fail "memory.max"
 }
 
 @test "unified keys: a v2 file is written as-is (hybrid host)" {
@@ -252,7 +462,7 @@ expect_bad_config() {
 
 @test "unified keys: a file that does not exist is named" {
   hull_only
-  grep -qw hugetlb /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null || skip "no v2 hugetlb"
+  v2_has hugetlb || skip "no v2 hugetlb"
   cfg '.linux.resources.unified = {"hugetlb.3MB.max": "1"}'
   id=$(new_id)
   run_files hull_cmd create --bundle "$BUNDLE" "$id"
@@ -265,10 +475,17 @@ expect_bad_config() {
 # so a cgroup that already holds processes hull did not start is refused.
 @test "a cgroupsPath that already holds other processes is refused; they survive" {
   hull_only "message text"
-  need_v1 pids
-  local mine dir sleeper
-  mine=$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup)
-  dir="$(v1_mount pids)$mine/hull-shared-$$"
+  local mine base dir sleeper
+  if is_v2; then
+    mine=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    base=/sys/fs/cgroup
+  else
+    need_v1 pids
+    mine=$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup)
+    base=$(v1_mount pids)
+  fi
+  mine=${mine%/}
+  dir="$base$mine/hull-shared-$$"
   mkdir "$dir"
   sleep 300 &
   sleeper=$!
@@ -276,7 +493,7 @@ expect_bad_config() {
   cfg --arg p "$mine/hull-shared-$$" '.linux.cgroupsPath = $p'
   run_files hull_cmd create --bundle "$BUNDLE" "$(new_id)"
   local st=$status err=$stderr
-  echo "$sleeper" >"$(v1_mount pids)$mine/cgroup.procs"
+  echo "$sleeper" >"$base$mine/cgroup.procs"
   kill -0 "$sleeper"
   kill "$sleeper"
   rmdir "$dir" 2>/dev/null || true

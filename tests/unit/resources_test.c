@@ -388,10 +388,14 @@ test_checks (void)
   r = (hull_resources) { .devices = d, .n_devices = 1 };
   expect_check ("v2: a lone deny-all passes", HULL_CGROUP_LAYOUT_V2, &r, NULL);
   r.n_devices = 2;
-  expect_check ("v2: other device rules are not supported yet", HULL_CGROUP_LAYOUT_V2, &r,
-                ".devices[1]: device rules are not supported on cgroup v2 yet");
+  expect_check ("v2: device rules pass (eBPF program)", HULL_CGROUP_LAYOUT_V2, &r, NULL);
   expect_check ("hybrid: device rules fine (devices is v1)", HULL_CGROUP_LAYOUT_HYBRID, &r,
                 NULL);
+  d[1].major = I64 (4294967296);
+  expect_check ("a device number above 32 bits is refused", HULL_CGROUP_LAYOUT_V2, &r,
+                ".devices[1]: device number out of range");
+  expect_check ("... on v1 too", HULL_CGROUP_LAYOUT_V1, &r,
+                ".devices[1]: device number out of range");
 }
 
 int

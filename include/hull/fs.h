@@ -16,6 +16,10 @@ int hull_read_file_at (int dirfd, const char *path, char **out, size_t *len, hul
  * fsync-free (state is runtime data on tmpfs), then rename(2). */
 int hull_write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, hull_error *err);
 
+/* Creates name in dirfd (it must not exist) holding data. */
+int hull_create_file_at (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                         hull_error *err);
+
 /* Writes data to an existing file (for /proc and /sys knobs). */
 int hull_write_file (const char *path, const char *data, size_t len, hull_error *err);
 int hull_write_file_at (int dirfd, const char *path, const char *data, size_t len, hull_error *err);

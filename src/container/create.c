@@ -25,6 +25,8 @@ typedef struct {
   char bundle[PATH_MAX];
   char rootfs[PATH_MAX];
   int preserve_fds;           /* --preserve-fds plus socket-activation fds */
+  char *config_text;         /* config.json as parsed: exec reads this copy */
+  size_t config_len;
   char *created;             /* state.json's "created", also what hooks see */
   int console_sock;    /* --console-socket, connected */
   int console_master;  /* process.terminal in a foreground run: the pty to relay */
@@ -37,6 +39,8 @@ prepared_free (prepared *p)
   p->spec = NULL;
   free (p->created);
   p->created = NULL;
+  free (p->config_text);
+  p->config_text = NULL;
   hull_closep (&p->console_sock);
   hull_closep (&p->console_master);
 }
@@ -69,7 +73,8 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, bool detached, p
   cleanup_free char *config = hull_path_join (p->bundle, "config.json");
   if (config == NULL)
     return hull_fail (err, ENOMEM, "config.json");
-  if (hull_spec_load (config, "config.json", &p->spec, err) < 0)
+  if (hull_read_file (config, &p->config_text, &p->config_len, err) < 0
+      || hull_spec_parse (p->config_text, p->config_len, "config.json", &p->spec, err) < 0)
     return -1;
   if (hull_check_runtime_spec (ctx, p->spec, err) < 0)
     return -1;
@@ -210,6 +215,10 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
    * mid-create, delete still finds (and removes) the cgroup. pid 0: no
    * process yet, so the container reads as stopped. */
   if (record_state (dirfd, opts, p, cg, 0, err) < 0)
+    goto fail;
+  /* exec takes the config the container was made from, as runc does, not
+     whatever the bundle holds by then. */
+  if (hull_create_file_at (dirfd, HULL_STATE_CONFIG, p->config_text, p->config_len, 0600, err) < 0)
     goto fail;
   /* Limits before the process joins: it never runs unlimited. */
   if (apply_resources (cg, p->spec, err) < 0)

@@ -178,9 +178,14 @@ apply_overrides (const hull_exec_opts *o, hull_process *proc, hull_error *err)
 
 /* The container's config with the exec'd process in place of its own. */
 static int
-load_spec (const hull_exec_opts *o, const hull_state *st, hull_spec **out, hull_error *err)
+load_spec (const hull_context *ctx, const hull_exec_opts *o, const hull_state *st,
+           hull_spec **out, hull_error *err)
 {
-  cleanup_free char *config = hull_path_join (st->bundle, "config.json");
+  /* The config the container was created from (runc: its stored config),
+     not what the bundle holds now: editing it must not change, say, the
+     seccomp filter an exec'd process gets. */
+  cleanup_free char *dir = hull_state_dir (ctx, st->id);
+  cleanup_free char *config = dir ? hull_path_join (dir, HULL_STATE_CONFIG) : NULL;
   if (config == NULL)
     return hull_fail (err, ENOMEM, "config.json");
   hull_spec *spec = NULL;
@@ -333,7 +338,6 @@ static int
 exec_in (const hull_context *ctx, const hull_exec_opts *o, const hull_state *st, int *exit_status,
          hull_error *err)
 {
-  (void) ctx;
   switch (st->status)
     {
     case HULL_STATUS_STOPPED:
@@ -356,7 +360,7 @@ exec_in (const hull_context *ctx, const hull_exec_opts *o, const hull_state *st,
   cleanup_close int console_sock = -1;
   cleanup_close int master = -1;
   int ret = -1;
-  if (load_spec (o, st, &spec, err) < 0 || hull_state_cgroup (st, &cg, err) < 0
+  if (load_spec (ctx, o, st, &spec, err) < 0 || hull_state_cgroup (st, &cg, err) < 0
       || apply_sub_cgroups (o, cg, err) < 0 || open_init (st, &pidfd, err) < 0)
     goto out;
   /* Last check: the receiver sees a connection only for a valid exec. */

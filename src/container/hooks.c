@@ -77,21 +77,8 @@ save_hooks (int dirfd, const hull_hooks *hooks, hull_error *err)
   if (yajl_gen_get_buf (g, &buf, &len) != yajl_gen_status_ok)
     r = hull_fail (err, ENOMEM, HULL_HOOKS_FILE);
   /* The state dir is new and ours (locked): no one reads a half file. */
-  cleanup_close int fd = r < 0 ? -1
-                               : openat (dirfd, HULL_HOOKS_FILE,
-                                         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (r == 0 && fd < 0)
-    r = hull_fail_errno (err, "create %s", HULL_HOOKS_FILE);
-  for (size_t off = 0; r == 0 && off < len;)
-    {
-      ssize_t n = write (fd, buf + off, len - off);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        r = hull_fail_errno (err, "write %s", HULL_HOOKS_FILE);
-      else
-        off += (size_t) n;
-    }
+  if (r == 0)
+    r = hull_create_file_at (dirfd, HULL_HOOKS_FILE, buf, len, 0600, err);
   yajl_gen_free (g);
   return r;
 }

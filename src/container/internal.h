@@ -11,6 +11,9 @@
  * also marks the container as "created". */
 #define HULL_EXEC_FIFO "exec.fifo"
 
+/* In the state dir: the config.json the container was created from. */
+#define HULL_STATE_CONFIG "config.json"
+
 /* Checks of the spec against what this host and runtime can do, made
  * before anything is created. */
 int hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_error *err);

@@ -95,6 +95,18 @@ hull_write_file_atomic (const char *path, const char *data, size_t len, mode_t m
 }
 
 int
+hull_create_file_at (int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                     hull_error *err)
+{
+  cleanup_close int fd = openat (dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0)
+    return hull_fail_errno (err, "create %s", name);
+  if (write_all (fd, (const char *) data, len) < 0)
+    return hull_fail_errno (err, "write %s", name);
+  return 0;
+}
+
+int
 hull_write_file_at (int dirfd, const char *path, const char *data, size_t len, hull_error *err)
 {
   cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC);

@@ -482,3 +482,16 @@ nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
   assert_equal "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" 101000
   assert_equal "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" 101000
 }
+
+@test "exec takes the config the container was created from, not the bundle's later edits" {
+  hull_only "runc keeps its own copy too, in another form"
+  cfg '.process.env += ["FROM=create"]
+    | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+        syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"}]}'
+  running
+  # After create: a different env and no filter in the bundle.
+  cfg '.process.env = ["PATH=/bin", "FROM=edit"] | del(.linux.seccomp)'
+  x "$ID" sh -c 'echo "$FROM"; mkdir /tmp/x && echo made'
+  assert_equal "${lines[0]}" create
+  [[ $output != *made* ]] || { show_run; fail "the edited config's seccomp (none) applied"; }
+}

@@ -94,12 +94,12 @@ run_create_hooks (const hull_init_args *args, pid_t pid, int sync_fd, hull_error
 }
 
 static int
-parent_side (const hull_init_args *args, const hull_cgroup *cg, pid_t pid, int sync_fd,
-             int *console, hull_error *err)
+parent_side (const hull_init_args *args, const hull_cgroup *cg, bool cloned_into_cgroup,
+             pid_t pid, int sync_fd, int *console, hull_error *err)
 {
   if (hull_ns_new_userns (args->spec) && hull_ns_write_id_maps (pid, args->spec, err) < 0)
     return -1;
-  if (hull_cgroup_v2_fd (cg) < 0 && hull_cgroup_enter (cg, pid, err) < 0)
+  if (!cloned_into_cgroup && hull_cgroup_enter (cg, pid, err) < 0)
     return -1;
   if (hull_process_oom_score_adj_set (args->spec, pid, err) < 0)
     return -1;
@@ -132,7 +132,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
   int fds[2];
   int ns_fds[HULL_NS_COUNT];
   cleanup_close int saved_pidns = -1;
-  int cgroup_fd = hull_cgroup_v2_fd (cg);
+  cleanup_close int cgroup_fd = hull_cgroup_v2_fd (cg);
 
   if (hull_ns_open_paths (args->spec, ns_fds, err) < 0)
     return -1;
@@ -215,7 +215,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
       pid = init_pid;
     }
   cleanup_close int console = -1;
-  if (parent_side (args, cg, pid, parent_fd, &console, err) < 0)
+  if (parent_side (args, cg, cgroup_fd >= 0, pid, parent_fd, &console, err) < 0)
     {
       kill_and_reap (pid);
       return -1;

@@ -10,11 +10,18 @@
 #    then `make` - which rebuilds ./hull only when it is stale;
 # 3. `make check`: builds and runs the unit tests (tests/unit, TAP);
 # 4. `bats --tap tests/integration`: the integration suite (needs root);
-# 5. counts the TAP results of both (`ok`, `not ok`, `ok ... # skip`) and ends with
+# 5. the cgroup-dependent bats files (tests/vm/suites) again inside two QEMU VMs side
+#    by side, one pure cgroup v2 and one pure cgroup v1 (this host type is hybrid):
+#    tests/vm/README.md. On by default; HULL_VM_TESTS=0 turns it off. The first run
+#    installs qemu and downloads a Debian 6.1 kernel (apt), later runs reuse
+#    tests/vm/.cache. TCG emulation: ~10-15 min for ~110 tests per layout on 2 cores.
+#    Prints "# vm tests skipped: <reason>" when a VM is impossible here (not root, no
+#    qemu and no apt, not x86_64); a VM that fails to boot counts as a failure;
+# 6. counts the TAP results of all (`ok`, `not ok`, `ok ... # skip`) and ends with
 #    exactly one line `N passed, M failed` (`, K skipped` when K > 0).
 # Exits 0 only when nothing failed: a build failure, a unit-test program that failed
-# without a `not ok` line (crash, bad exit status) or a bats run that stopped early
-# each count as a failure. All output, TAP included, goes to stdout.
+# without a `not ok` line (crash, bad exit status), a bats run that stopped early or a
+# VM that did not finish each count as a failure. All output, TAP included, goes to stdout.
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -253,7 +260,7 @@ vm_suite() {
 	fi
 	# Commands are ~10x slower under TCG: wider bounds on each (they are not assertions).
 	export HULL_CMD_TIMEOUT=${HULL_CMD_TIMEOUT_VM:-60} HULL_WAIT_TENTHS=${HULL_WAIT_TENTHS_VM:-300}
-	export HULL_VM_TIMEOUT=${HULL_VM_TIMEOUT:-1800}
+	export HULL_VM_TIMEOUT=${HULL_VM_TIMEOUT:-1800} HULL_VM_PREPARED=1
 	for layout in ${HULL_VM_LAYOUTS:-v2 v1}; do
 		echo "# vm $layout: bats --tap$VM_FILES"
 		# shellcheck disable=SC2086

@@ -26,6 +26,7 @@
 #   HULL_VM_CPU      TCG CPU model (default max)
 #   HULL_VM_ROOTIMG=0  no root image (build-rootimg.sh): everything from 9p
 #   HULL_NO_APT=1    do not apt-get install missing packages
+#   HULL_VM_PREPARED=1  --prepare ran just before: use its kernel, initramfs and image
 # Variables named HULL_* or BATS_* are passed to COMMAND (HULL_VM_* excepted), and
 # HULL_IN_VM=LAYOUT is set for it.
 set -u
@@ -51,20 +52,27 @@ case $LAYOUT in v1 | v2) ;; *) vmfail "unknown layout '$LAYOUT' (v2 or v1)" ;; e
 case $REPO in *[[:space:]]*) vmfail "the tree's path has white space: $REPO" ;; esac
 [ "$(id -u)" = 0 ] || vmfail "needs root (9p passthrough of /)"
 
-vm_need_pkgs qemu-system-x86 kmod cpio busybox-static || vmfail "missing packages"
-# one fetch/build at a time when several VMs start together
-mkdir -p "$VM_DIR/.cache"
-exec 9>"$VM_DIR/.cache/.lock"
-flock 9
-KDIR=$("$VM_DIR/fetch-kernel.sh") || vmfail "cannot fetch the kernel"
-INITRD=$("$VM_DIR/build-initramfs.sh") || vmfail "cannot build the initramfs"
-ROOTIMG=
-if [ "${HULL_VM_ROOTIMG:-1}" = 1 ]; then
-	# shellcheck disable=SC2046
-	ROOTIMG=$("$VM_DIR/build-rootimg.sh" $(ls "$REPO"/hull 2>/dev/null)) ||
-		vmfail "cannot build the root image"
+PREPARED=$VM_DIR/.cache/prepared
+if [ "${HULL_VM_PREPARED:-0}" = 1 ] && [ -f "$PREPARED" ]; then
+	# tests/run.sh ran --prepare just before: skip the checks (seconds each)
+	{ read -r KDIR; read -r INITRD; read -r ROOTIMG; } <"$PREPARED"
+else
+	vm_need_pkgs qemu-system-x86 kmod cpio busybox-static || vmfail "missing packages"
+	# one fetch/build at a time when several VMs start together
+	mkdir -p "$VM_DIR/.cache"
+	exec 9>"$VM_DIR/.cache/.lock"
+	flock 9
+	KDIR=$("$VM_DIR/fetch-kernel.sh") || vmfail "cannot fetch the kernel"
+	INITRD=$("$VM_DIR/build-initramfs.sh") || vmfail "cannot build the initramfs"
+	ROOTIMG=
+	if [ "${HULL_VM_ROOTIMG:-1}" = 1 ]; then
+		# shellcheck disable=SC2046
+		ROOTIMG=$("$VM_DIR/build-rootimg.sh" $(ls "$REPO"/hull 2>/dev/null)) ||
+			vmfail "cannot build the root image"
+	fi
+	printf '%s\n' "$KDIR" "$INITRD" "$ROOTIMG" >"$PREPARED"
+	exec 9>&-
 fi
-exec 9>&-
 command -v qemu-system-x86_64 >/dev/null || vmfail "no qemu-system-x86_64"
 [ -z "$PREPARE" ] || exit 0
 

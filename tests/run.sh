@@ -209,12 +209,12 @@ vm_skip_reason() {
 	if ! command -v dpkg >/dev/null 2>&1; then
 		echo "no dpkg/apt-get to fetch the guest kernel (Debian's linux-image-6.1)"; return
 	fi
-	if [ -z "$VM_FILES" ]; then echo "none of the bats files in tests/vm/suites exists"; return; fi
+	if [ -z "$VM_FILES" ]; then echo "none of the VM suite files exists (tests/vm/suites, HULL_VM_SUITES)"; return; fi
 }
 
 # vm_count LAYOUT RC: prints and counts one layout's TAP ($WORK/vm-LAYOUT.tap).
 vm_count() {
-	local layout=$1 rc=$2 tap=$WORK/vm-$1.tap n plan before_fail=$FAIL
+	local layout=$1 rc=$2 tap=$WORK/vm-$1.tap n plan before_fail=$FAIL why
 	sed -E "s/^(ok|not ok) ([0-9]+)/\1 \2 [vm $layout]/" "$WORK/vm-$layout.out" >"$tap"
 	cat "$tap"
 	count_tap "$tap"
@@ -229,7 +229,12 @@ vm_count() {
 		echo "not ok - vm $layout: $((plan - n)) planned test(s) did not run"
 		FAIL=$((FAIL + plan - n))
 	elif [ "$rc" -ne 0 ] && [ "$FAIL" -eq "$before_fail" ]; then
-		echo "not ok - vm $layout: exited with status $rc$([ "$rc" = 124 ] && echo ' (timed out)')"
+		case $rc in
+		124) why="timed out after ${HULL_VM_TIMEOUT}s" ;;
+		125) why="the VM failed (did not boot or died; console above)" ;;
+		*) why="exit status $rc" ;;
+		esac
+		echo "not ok - vm $layout: $why"
 		FAIL=$((FAIL + 1))
 	fi
 	echo "# vm $layout: $n result(s), exit status $rc, $(cat "$WORK/vm-$layout.secs")s"

@@ -189,7 +189,7 @@ fi
 # VMs side by side. Their TAP lines are prefixed [vm v2] / [vm v1] and counted.
 #   HULL_VM_TESTS=0        skip them        HULL_VM_LAYOUTS="v2 v1"   the layouts
 #   HULL_VM_SUITES="a b"   instead of tests/vm/suites (names without .bats)
-#   HULL_VM_TIMEOUT        seconds per VM (default 1800)
+#   HULL_VM_TIMEOUT        seconds per VM (default 2700)
 # When a VM cannot run at all here (not root, no qemu and no apt) it prints
 # "# vm tests skipped: <reason>" and counts nothing; a VM that fails is a failure.
 
@@ -265,7 +265,7 @@ vm_suite() {
 	fi
 	# Commands are ~10x slower under TCG: wider bounds on each (they are not assertions).
 	export HULL_CMD_TIMEOUT=${HULL_CMD_TIMEOUT_VM:-60} HULL_WAIT_TENTHS=${HULL_WAIT_TENTHS_VM:-300}
-	export HULL_VM_TIMEOUT=${HULL_VM_TIMEOUT:-1800} HULL_VM_PREPARED=1
+	export HULL_VM_TIMEOUT=${HULL_VM_TIMEOUT:-2700} HULL_VM_PREPARED=1
 	for layout in ${HULL_VM_LAYOUTS:-v2 v1}; do
 		echo "# vm $layout: bats --tap$VM_FILES"
 		# shellcheck disable=SC2086

@@ -280,14 +280,16 @@ vm_suite() {
 		pids+=($!)
 	done
 	# a line a minute while they run, so a CI log shows progress
-	local waited=0 alive p progress
+	local t0 next=60 waited alive p progress
+	t0=$(date +%s)
 	while :; do
 		alive=
 		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ -n "$alive" ] || break
 		sleep 5
-		waited=$((waited + 5))
-		if [ $((waited % 60)) -eq 0 ]; then
+		waited=$(($(date +%s) - t0))
+		if [ "$waited" -ge "$next" ]; then
+			next=$((next + 60))
 			progress=
 			for layout in ${HULL_VM_LAYOUTS:-v2 v1}; do
 				progress="$progress $layout: $(grep -cE '^(ok|not ok) ' "$WORK/vm-$layout.out" 2>/dev/null) done,"

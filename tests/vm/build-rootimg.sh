@@ -72,8 +72,8 @@ dpkg -L $installed 2>/dev/null |
 	sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' |
 	sort -u >"$LIST.libs"
 # a library is usually a symlink (libfoo.so.1 -> libfoo.so.1.2.3): keep both
-tr '\n' '\0' <"$LIST.libs" | xargs -0 -r readlink -f -- >>"$LIST.libs"
-canon_all <"$LIST.libs" >>"$LIST.files"
+tr '\n' '\0' <"$LIST.libs" | xargs -0 -r readlink -f -- >"$LIST.targets"
+cat "$LIST.libs" "$LIST.targets" | canon_all >>"$LIST.files"
 # 3. all of /etc (small; ld.so.cache, passwd, nsswitch.conf, ...)
 find /etc -xdev \( -type f -o -type l \) >>"$LIST.files" 2>/dev/null
 # drop the extra ELFs themselves (they are not on the host's /usr: ./hull lives in the tree)

@@ -14,7 +14,8 @@
 #    by side, one pure cgroup v2 and one pure cgroup v1 (this host type is hybrid):
 #    tests/vm/README.md. On by default; HULL_VM_TESTS=0 turns it off. The first run
 #    installs qemu and downloads a Debian 6.1 kernel (apt), later runs reuse
-#    tests/vm/.cache. TCG emulation: ~10-15 min for ~110 tests per layout on 2 cores.
+#    tests/vm/.cache. TCG emulation: ~110 tests per layout, the two VMs side by side
+#    on 2 cores: ~7 min on a quiet machine, 30 min on a busy one.
 #    Prints "# vm tests skipped: <reason>" when a VM is impossible here (not root, no
 #    qemu and no apt, not x86_64); a VM that fails to boot counts as a failure;
 # 6. counts the TAP results of all (`ok`, `not ok`, `ok ... # skip`) and ends with

@@ -5,7 +5,7 @@
 #
 # Needs the kernel from fetch-kernel.sh (run here if missing). The image holds
 # busybox-static (the shell and its applets), tests/vm/init as /init, and the virtio,
-# 9p and overlay modules of that kernel (uncompressed, with a load-order file and
+# 9p, overlay, virtio_blk and ext4 modules of that kernel (uncompressed, with a load-order file and
 # depmod output). It also runs depmod on the whole unpacked kernel tree, which the
 # guest bind-mounts on /lib/modules so `modprobe` works there.
 # Rebuilt when tests/vm/init or this script is newer than the image.
@@ -29,7 +29,7 @@ if [ ! -f "$MODROOT/lib/modules/$KVER/modules.dep" ]; then
 fi
 
 # Modules the init needs before switch_root, dependencies first.
-WANT="virtio_pci 9pnet_virtio 9p overlay"
+WANT="virtio_pci 9pnet_virtio 9p overlay virtio_blk ext4"
 STAGE=$(mktemp -d "${TMPDIR:-/tmp}/hull-initramfs.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE"/{bin,sbin,proc,sys,dev,newroot,lower,rw,lib/modules/"$KVER"}

@@ -5,6 +5,7 @@
 #   tests/vm/run-in-vm.sh LAYOUT COMMAND [ARG...]
 #   tests/vm/run-in-vm.sh v2 bats --tap tests/integration/lifecycle.bats tests/integration/namespaces.bats
 #   tests/vm/run-in-vm.sh v1 bats --tap tests/integration/resources.bats
+#   tests/vm/run-in-vm.sh --prepare   only install, fetch and build what a VM needs
 #
 # LAYOUT: v2 (boots with cgroup_no_v1=all: cgroup2 on /sys/fs/cgroup, every controller
 # enabled in the root's subtree_control) or v1 (tmpfs on /sys/fs/cgroup and one cgroup v1
@@ -19,10 +20,13 @@
 #
 # Environment:
 #   HULL_VM_TIMEOUT  seconds for the whole VM (default 3600)
-#   HULL_VM_MEM      guest MiB (default 2048)        HULL_VM_CPUS  vCPUs (default 2)
+#   HULL_VM_MEM      guest MiB (default 2048)        HULL_VM_CPUS  vCPUs (default 1)
 #   HULL_VM_APPEND   extra kernel command line       HULL_VM_KERNEL  6.1.0-N-amd64
 #   HULL_VM_ACCEL    kvm | tcg (default: kvm only with a real kvm_intel/kvm_amd)
+#   HULL_VM_CPU      TCG CPU model (default max)
+#   HULL_VM_ROOTIMG=0  no root image (build-rootimg.sh): everything from 9p
 #   HULL_NO_APT=1    do not apt-get install missing packages
+#   HULL_VM_PREPARED=1  --prepare ran just before: use its kernel, initramfs and image
 # Variables named HULL_* or BATS_* are passed to COMMAND (HULL_VM_* excepted), and
 # HULL_IN_VM=LAYOUT is set for it.
 set -u
@@ -36,22 +40,41 @@ vmfail() {
 	exit 125
 }
 
-[ $# -ge 2 ] || { sed -n '2,30s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+PREPARE=
+if [ "${1:-}" = --prepare ]; then
+	PREPARE=1
+	set -- v2 true
+fi
+[ $# -ge 2 ] || { sed -n '2,36s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 LAYOUT=$1
 shift
 case $LAYOUT in v1 | v2) ;; *) vmfail "unknown layout '$LAYOUT' (v2 or v1)" ;; esac
 case $REPO in *[[:space:]]*) vmfail "the tree's path has white space: $REPO" ;; esac
 [ "$(id -u)" = 0 ] || vmfail "needs root (9p passthrough of /)"
 
-vm_need_pkgs qemu-system-x86 kmod cpio busybox-static || vmfail "missing packages"
-# one fetch/build at a time when several VMs start together
-mkdir -p "$VM_DIR/.cache"
-exec 9>"$VM_DIR/.cache/.lock"
-flock 9
-KDIR=$("$VM_DIR/fetch-kernel.sh") || vmfail "cannot fetch the kernel"
-INITRD=$("$VM_DIR/build-initramfs.sh") || vmfail "cannot build the initramfs"
-exec 9>&-
+PREPARED=$VM_DIR/.cache/prepared
+if [ "${HULL_VM_PREPARED:-0}" = 1 ] && [ -f "$PREPARED" ]; then
+	# tests/run.sh ran --prepare just before: skip the checks (seconds each)
+	{ read -r KDIR; read -r INITRD; read -r ROOTIMG; } <"$PREPARED"
+else
+	vm_need_pkgs qemu-system-x86 kmod cpio busybox-static || vmfail "missing packages"
+	# one fetch/build at a time when several VMs start together
+	mkdir -p "$VM_DIR/.cache"
+	exec 9>"$VM_DIR/.cache/.lock"
+	flock 9
+	KDIR=$("$VM_DIR/fetch-kernel.sh") || vmfail "cannot fetch the kernel"
+	INITRD=$("$VM_DIR/build-initramfs.sh") || vmfail "cannot build the initramfs"
+	ROOTIMG=
+	if [ "${HULL_VM_ROOTIMG:-1}" = 1 ]; then
+		# shellcheck disable=SC2046
+		ROOTIMG=$("$VM_DIR/build-rootimg.sh" $(ls "$REPO"/hull 2>/dev/null)) ||
+			vmfail "cannot build the root image"
+	fi
+	printf '%s\n' "$KDIR" "$INITRD" "$ROOTIMG" >"$PREPARED"
+	exec 9>&-
+fi
 command -v qemu-system-x86_64 >/dev/null || vmfail "no qemu-system-x86_64"
+[ -z "$PREPARE" ] || exit 0
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/hull-vm.XXXXXX") || vmfail "mktemp"
 QPID=
@@ -79,6 +102,11 @@ echo "$KDIR" >"$RUN/kdir"
 
 APPEND="console=ttyS0 panic=-1 reboot=t quiet loglevel=3 cryptomgr.notests mitigations=off"
 APPEND="$APPEND hull.layout=$LAYOUT hull.repo=$REPO"
+DRIVES=()
+if [ -n "$ROOTIMG" ]; then
+	APPEND="$APPEND hull.rootimg=1"
+	DRIVES=(-drive "file=$ROOTIMG,if=virtio,format=raw,readonly=on")
+fi
 [ "$LAYOUT" = v2 ] && APPEND="$APPEND cgroup_no_v1=all"
 APPEND="$APPEND ${HULL_VM_APPEND:-}"
 
@@ -94,7 +122,7 @@ if [ -z "$accel" ]; then
 fi
 case $accel in
 kvm) ACCEL=(-accel kvm -cpu host) ;;
-*) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
+*) ACCEL=(-accel tcg,thread=multi -cpu "${HULL_VM_CPU:-max}") ;;
 esac
 
 fs9p() { # TAG PATH [readonly]
@@ -105,10 +133,10 @@ mapfile -t SHARES < <(fs9p hostroot / ro; fs9p repo "$REPO"; fs9p hullrun "$RUN"
 
 start=$(date +%s.%N)
 timeout -k 10 "${HULL_VM_TIMEOUT:-3600}" qemu-system-x86_64 \
-	-M pc "${ACCEL[@]}" -m "${HULL_VM_MEM:-2048}" -smp "${HULL_VM_CPUS:-2}" \
+	-M pc "${ACCEL[@]}" -m "${HULL_VM_MEM:-2048}" -smp "${HULL_VM_CPUS:-1}" \
 	-nodefaults -display none -no-reboot -serial stdio \
 	-kernel "$KDIR/vmlinux" -initrd "$INITRD" -append "$APPEND" \
-	"${SHARES[@]}" </dev/null >&2 &
+	"${DRIVES[@]}" "${SHARES[@]}" </dev/null >&2 &
 QPID=$!
 # Stream the command's stdout while the VM runs.
 tail -n +1 -s 0.3 -f --pid="$QPID" "$RUN/out" &

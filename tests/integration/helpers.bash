@@ -343,10 +343,11 @@ tagged_pids() {
   done
 }
 
-# Cgroup directories (any hierarchy) named after a container ID.
+# Cgroup directories (any hierarchy) named after a container ID. find fails
+# when another test's cgroup vanishes mid-walk: what it printed still counts.
 cgroup_dirs() {
   find /sys/fs/cgroup -depth -type d \( -name "$1" -o -name "*[^A-Za-z0-9]$1" \
-    -o -name "$1.scope" -o -name "*[^A-Za-z0-9]$1.scope" \) 2>/dev/null
+    -o -name "$1.scope" -o -name "*[^A-Za-z0-9]$1.scope" \) 2>/dev/null || true
 }
 
 # Host mounts that belong to this test: mount point under $T or a registered

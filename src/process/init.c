@@ -1,5 +1,6 @@
 #include "config.h"
 #include "process/init.h"
+#include "process/clone.h"
 #include "process/sync.h"
 #include "process/apply.h"
 #include "process/exec.h"
@@ -22,7 +23,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/close_range.h>
-#include <linux/keyctl.h>
 
 static int
 become_ns_root (hull_error *err)
@@ -32,15 +32,6 @@ become_ns_root (hull_error *err)
     return hull_fail_errno (err, "setresgid 0 in the user namespace");
   if (setresuid (0, 0, 0) < 0)
     return hull_fail_errno (err, "setresuid 0 in the user namespace");
-  return 0;
-}
-
-static int
-join_session_keyring (hull_error *err)
-{
-  /* A fresh anonymous session keyring keeps the host's keys out of reach. */
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
-    return hull_fail_errno (err, "keyctl: join a new session keyring");
   return 0;
 }
 
@@ -172,7 +163,7 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     return hull_fail_errno (err, "unshare the cgroup namespace");
   if (setsid () < 0)
     return hull_fail_errno (err, "setsid");
-  if (!a->no_new_keyring && join_session_keyring (err) < 0)
+  if (!a->no_new_keyring && hull_join_session_keyring (err) < 0)
     return -1;
   if (hull_set_hostnames (spec, err) < 0)
     return -1;

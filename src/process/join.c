@@ -3,6 +3,7 @@
 #include "config.h"
 #include "process/join.h"
 #include "process/apply.h"
+#include "process/clone.h"
 #include "process/sync.h"
 #include "linux/console.h"
 #include <hull/cleanup.h>
@@ -16,7 +17,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/keyctl.h>
 #include <linux/sched.h>
 
 #ifndef CLONE_NEWTIME
@@ -56,29 +56,6 @@ ns_flags_to_join (pid_t pid, int *flags, hull_error *err)
       if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)
         *flags |= ns_files[i].flag;
     }
-  return 0;
-}
-
-static pid_t
-clone3_fork (struct clone_args *ca)
-{
-  return (pid_t) syscall (SYS_clone3, ca, sizeof *ca);
-}
-
-static void
-kill_and_reap (pid_t pid)
-{
-  kill (pid, SIGKILL);
-  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
-static int
-join_session_keyring (hull_error *err)
-{
-  /* As init: not the caller's session keyring. */
-  if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
-    return hull_fail_errno (err, "keyctl: join a new session keyring");
   return 0;
 }
 
@@ -128,7 +105,7 @@ process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
     hull_fail_errno (&err, "close the pidfd");
   else if (setsid () < 0)
     hull_fail_errno (&err, "setsid");
-  else if (join_session_keyring (&err) == 0
+  else if (hull_join_session_keyring (&err) == 0
            && (!a->spec->process->terminal || become_terminal (a, sync_fd, &err) == 0)
            && (seccomp == NULL
                || hull_seccomp_set_process (seccomp, a->spec, a->id, a->bundle, host_pid,
@@ -185,7 +162,7 @@ joiner_main (const hull_join_args *a, int sync_fd, int ns_flags)
     {
       /* The process is the runtime's child, not ours: we exit now. */
       struct clone_args ca = { .flags = CLONE_PARENT, .exit_signal = 0 };
-      pid_t pid = clone3_fork (&ca);
+      pid_t pid = hull_clone3 (&ca);
       if (pid == 0)
         {
           process_main (a, sync_fd, seccomp, &self_exe);
@@ -220,7 +197,7 @@ hull_join_start (const hull_join_args *a, pid_t *out_pid, int *console, hull_err
       ca.flags |= CLONE_INTO_CGROUP;
       ca.cgroup = (uint64_t) a->cgroup_v2_fd;
     }
-  pid_t joiner = clone3_fork (&ca);
+  pid_t joiner = hull_clone3 (&ca);
   if (joiner == 0)
     {
       close (parent_fd);
@@ -246,7 +223,7 @@ hull_join_start (const hull_join_args *a, pid_t *out_pid, int *console, hull_err
       || hull_sync_wait_eof (parent_fd, "the exec'd process", err) < 0)
     {
       hull_closep (console);
-      kill_and_reap (pid);
+      hull_kill_and_reap (pid);
       return -1;
     }
   *out_pid = pid;

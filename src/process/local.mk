@@ -1,5 +1,6 @@
 libhull_a_SOURCES += \
 	src/process/apply.c \
+	src/process/clone.c \
 	src/process/exec.c \
 	src/process/hooks.c \
 	src/process/init.c \
@@ -8,6 +9,7 @@ libhull_a_SOURCES += \
 	src/process/sync.c
 noinst_HEADERS += \
 	src/process/apply.h \
+	src/process/clone.h \
 	src/process/exec.h \
 	src/process/hooks.h \
 	src/process/init.h \

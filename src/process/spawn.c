@@ -1,5 +1,6 @@
 #include "config.h"
 #include "process/spawn.h"
+#include "process/clone.h"
 #include "process/sync.h"
 #include "process/hooks.h"
 #include "linux/idmap.h"
@@ -15,20 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
-
-static pid_t
-clone3_fork (struct clone_args *ca)
-{
-  return (pid_t) syscall (SYS_clone3, ca, sizeof *ca);
-}
-
-static void
-kill_and_reap (pid_t pid)
-{
-  kill (pid, SIGKILL);
-  while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
 
 /* The joiner: enters the user namespace given by path, clone3()s init with
  * every new namespace (owned by that user namespace now) as a sibling, so
@@ -55,7 +42,7 @@ join_userns_and_spawn (hull_init_args *args, struct clone_args *ca)
   ca->flags |= CLONE_PARENT;
   /* The kernel takes the exit signal of a CLONE_PARENT child from us. */
   ca->exit_signal = 0;
-  pid_t pid = clone3_fork (ca);
+  pid_t pid = hull_clone3 (ca);
   if (pid == 0)
     {
       hull_init_main (args);
@@ -178,7 +165,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
       return -1;
     }
 
-  pid_t pid = clone3_fork (joiner ? &joiner_ca : &ca);
+  pid_t pid = hull_clone3 (joiner ? &joiner_ca : &ca);
   if (pid == 0)
     {
       close (parent_fd);
@@ -192,7 +179,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
   if (saved_pidns >= 0 && setns (saved_pidns, CLONE_NEWPID) < 0 && pid > 0)
     {
       hull_fail_errno (err, "setns back to our pid namespace");
-      kill_and_reap (pid);
+      hull_kill_and_reap (pid);
       hull_ns_close_paths (ns_fds);
       return -1;
     }
@@ -217,7 +204,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
   cleanup_close int console = -1;
   if (parent_side (args, cg, cgroup_fd >= 0, pid, parent_fd, &console, err) < 0)
     {
-      kill_and_reap (pid);
+      hull_kill_and_reap (pid);
       return -1;
     }
   *out_pid = pid;

@@ -27,6 +27,9 @@ void hull_cg_hierarchies_free (hull_cg_hierarchy *h, size_t n);
 /* True when the comma-separated list contains name. */
 bool hull_cg_list_has (const char *list, const char *name);
 
+/* Whether top is path or one of its ancestors (a created chain's top). */
+bool hull_cg_is_ancestor_or_self (const char *top, const char *path);
+
 /* ---- path.c: mountinfo and the pure path mapping ---- */
 
 /* One /proc/self/mountinfo line split into what the cgroup code needs;

@@ -5,6 +5,7 @@ libhull_a_SOURCES += \
 	src/cgroup/freeze.c \
 	src/cgroup/oom.c \
 	src/cgroup/path.c \
+	src/cgroup/record.c \
 	src/cgroup/resources.c \
 	src/cgroup/resources_v1.c \
 	src/cgroup/resources_v2.c \

@@ -1,3 +1,6 @@
+/* Cgroups: the host layout, creating and removing a container's directories
+ * (only those hull made), moving processes in and listing them. The
+ * state.json record is record.c; limits are resources*.c. */
 #include "config.h"
 #include "cgroup/internal.h"
 #include <hull/cleanup.h>

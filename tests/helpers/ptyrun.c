@@ -23,38 +23,13 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include "unescape.h"
 
 static void
 die (const char *what)
 {
   perror (what);
   exit (125);
-}
-
-static char *
-unescape (const char *s)
-{
-  char *out = malloc (strlen (s) + 1), *o = out;
-  if (!out)
-    die ("malloc");
-  for (; *s; s++)
-    {
-      if (s[0] == '\\' && s[1] == 'n')
-        {
-          *o++ = '\n';
-          s++;
-        }
-      else if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7'
-               && s[3] >= '0' && s[3] <= '7')
-        {
-          *o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-          s += 3;
-        }
-      else
-        *o++ = *s;
-    }
-  *o = '\0';
-  return out;
 }
 
 static void
@@ -131,6 +106,8 @@ main (int argc, char **argv)
       if (input)
         {
           char *in = unescape (input);
+          if (in == NULL)
+            die ("malloc");
           if (write (m, in, strlen (in)) < 0)
             die ("write");
           free (in);
@@ -178,6 +155,8 @@ main (int argc, char **argv)
               if (input)
                 {
                   char *in = unescape (input);
+                  if (in == NULL)
+                    die ("malloc");
                   if (write (m, in, strlen (in)) < 0)
                     die ("write");
                   free (in);

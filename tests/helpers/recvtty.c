@@ -24,38 +24,13 @@
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
+#include "unescape.h"
 
 static void
 die (const char *what)
 {
   perror (what);
   exit (1);
-}
-
-static char *
-unescape (const char *s)
-{
-  char *out = malloc (strlen (s) + 1), *o = out;
-  if (!out)
-    die ("malloc");
-  for (; *s; s++)
-    {
-      if (s[0] == '\\' && s[1] == 'n')
-        {
-          *o++ = '\n';
-          s++;
-        }
-      else if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' && s[2] <= '7'
-               && s[3] >= '0' && s[3] <= '7')
-        {
-          *o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-          s += 3;
-        }
-      else
-        *o++ = *s;
-    }
-  *o = '\0';
-  return out;
 }
 
 int
@@ -172,6 +147,8 @@ main (int argc, char **argv)
   if (input)
     {
       char *in = unescape (input);
+      if (in == NULL)
+        die ("malloc");
       if (write (master, in, strlen (in)) < 0)
         die ("write");
       free (in);

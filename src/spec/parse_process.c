@@ -68,7 +68,7 @@ parse_rlimit (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
     return -1;
   rl->resource = spec_rlimit_from_name (rl->type);
   if (rl->resource < 0)
-    return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", rl->type);
+    return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", HULL_SHORT (rl->type));
   for (const hull_rlimit *prev = out->rlimits; prev < rl; prev++)
     if (prev->resource == rl->resource)
       return hj_fail (c, HJ_KEY (ep, "type"), "duplicate rlimit \"%s\"", rl->type);
@@ -90,7 +90,7 @@ parse_scheduler (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *use
   if (hj_get_string (c, p, obj, "policy", true, &s->policy) < 0)
     return -1;
   if (!spec_in_list (s->policy, policies))
-    return hj_fail (c, HJ_KEY (p, "policy"), "unknown scheduling policy \"%s\"", s->policy);
+    return hj_fail (c, HJ_KEY (p, "policy"), "unknown scheduling policy \"%s\"", HULL_SHORT (s->policy));
   if (hj_get_opt_i64 (c, p, obj, "nice", INT32_MIN, INT32_MAX, &s->nice) < 0
       || hj_get_opt_i64 (c, p, obj, "priority", INT32_MIN, INT32_MAX, &s->priority) < 0
       || hj_get_strv (c, p, obj, "flags", false, &s->flags) < 0
@@ -111,7 +111,7 @@ parse_io_priority (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *u
   if (hj_get_string (c, p, obj, "class", true, &io->class_) < 0)
     return -1;
   if (!spec_in_list (io->class_, classes))
-    return hj_fail (c, HJ_KEY (p, "class"), "unknown I/O priority class \"%s\"", io->class_);
+    return hj_fail (c, HJ_KEY (p, "class"), "unknown I/O priority class \"%s\"", HULL_SHORT (io->class_));
   /* The kernel's per-class levels are 0 (highest) to 7. */
   if (hj_get_i64 (c, p, obj, "priority", false, 0, 7, &io->priority) < 0)
     return -1;

@@ -337,19 +337,6 @@ test_empty_strings_are_absent (void)
 }
 
 static bool
-test_duplicate_key_last_wins (void)
-{
-  hull_spec *s = NULL;
-  hull_error err = { 0 };
-  CHECK (parse_q (WITH ("'hostname':'a','hostname':'b','annotations':{'k':'1','k':'2'}"), &s, &err) == 0);
-  CHECK_STR (s->hostname, "b");
-  CHECK (s->annotations.n == 1);
-  CHECK_STR (s->annotations.items[0].value, "2");
-  hull_spec_free (s);
-  return true;
-}
-
-static bool
 test_numbers_edges (void)
 {
   hull_spec *s = NULL;
@@ -416,7 +403,8 @@ test_all_rlimits (void)
   };
   char json[4096];
   size_t n = sizeof all / sizeof all[0];
-  int len = snprintf (json, sizeof json, "{" BASE ",'process':{'args':['x'],'cwd':'/','rlimits':[");
+  int len = snprintf (json, sizeof json,
+                     "{'ociVersion':'1.0.2','root':{'path':'r'},'process':{'args':['x'],'cwd':'/','rlimits':[");
   for (size_t i = 0; i < n; i++)
     len += snprintf (json + len, sizeof json - (size_t) len, "%s{'type':'%s','soft':1,'hard':2}",
                      i ? "," : "", all[i].name);
@@ -469,6 +457,59 @@ test_deep_nesting (void)
   free (json);
   CHECK (r < 0);
   CHECK_STR (err.msg, "config.json: invalid JSON: nested deeper than 512 levels (line 1, column 513)");
+  return true;
+}
+
+/* Messages quote at most HULL_SHORT_MAX bytes of a value, then "…". */
+static bool
+test_long_values_cut (void)
+{
+  enum { BIG = 100000 };
+  char *big = malloc (BIG + 1), *json = malloc (BIG + 512), *want = malloc (BIG + 512);
+  CHECK (big != NULL && json != NULL && want != NULL);
+  hull_spec *s = NULL;
+  hull_error err = { 0 };
+
+  memset (big, '9', 5000);
+  big[5000] = '\0';
+  snprintf (json, BIG + 512, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"
+            "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":%s,\"gid\":0}}}", big);
+  CHECK (hull_spec_parse (json, strlen (json), "config.json", &s, &err) < 0);
+  snprintf (want, BIG + 512, "config.json: .process.user.uid: value %.100s… out of range (0..4294967295)", big);
+  CHECK_STR (err.msg, want);
+
+  memset (big, 'a', BIG);
+  big[BIG] = '\0';
+  snprintf (json, BIG + 512, "{" BASE ",\"hostname\":\"%s\"}", big);
+  char *j = q (json);
+  CHECK (hull_spec_parse (j, strlen (j), "config.json", &s, &err) < 0);
+  free (j);
+  CHECK_STR (err.msg, "config.json: .hostname: longer than 64 bytes");
+
+  snprintf (json, BIG + 512, "{" BASE ",'linux':{'namespaces':[{'type':'%s'}]}}", big);
+  j = q (json);
+  CHECK (hull_spec_parse (j, strlen (j), "config.json", &s, &err) < 0);
+  free (j);
+  snprintf (want, BIG + 512, "config.json: .linux.namespaces[0].type: unknown namespace \"%.100s…\"", big);
+  CHECK_STR (err.msg, want);
+
+  /* A long key in the path is cut the same way. */
+  snprintf (json, BIG + 512, "{" BASE ",'annotations':{'%s':1}}", big);
+  j = q (json);
+  CHECK (hull_spec_parse (j, strlen (j), "config.json", &s, &err) < 0);
+  free (j);
+  snprintf (want, BIG + 512, "config.json: .annotations.%.100s…: expected a string", big);
+  CHECK_STR (err.msg, want);
+
+  /* Not inside a UTF-8 character: 99 ASCII bytes, then 2-byte "é"s. */
+  memset (big, 'a', 99);
+  strcpy (big + 99, "éééé");
+  snprintf (want, BIG + 512, "%.99s…", big);
+  CHECK_STR (HULL_SHORT (big), want);
+  CHECK_STR (HULL_SHORT ("short"), "short");
+  free (big);
+  free (json);
+  free (want);
   return true;
 }
 
@@ -733,7 +774,6 @@ main (void)
   RUN (test_unknown_fields_ignored);
   RUN (test_null_is_absent);
   RUN (test_empty_strings_are_absent);
-  RUN (test_duplicate_key_last_wins);
   RUN (test_numbers_edges);
   RUN (test_spec_namespace);
   RUN (test_ns_names);
@@ -747,6 +787,7 @@ main (void)
   RUN (test_nul_byte);
   RUN (test_deep_nesting);
   RUN (test_unterminated_buffer);
+  RUN (test_long_values_cut);
   RUN (test_resources_parse);
   RUN (test_resources_parse_errors);
   RUN (test_default_template);

@@ -75,6 +75,23 @@ teardown() { hull_teardown; }
   assert_success
 }
 
+@test "spec: a cgroup namespace only on a cgroup v2 host, in runc's order" {
+  local b=$T/specbundle want root rootless
+  if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    root="pid network ipc uts mount cgroup" rootless="pid ipc uts mount cgroup user"
+  else
+    root="pid network ipc uts mount" rootless="pid ipc uts mount user"
+  fi
+  mkdir -p "$b"
+  run --separate-stderr "$HULL" spec --bundle "$b"
+  assert_success
+  assert_equal "$(jq -r '[.linux.namespaces[].type] | join(" ")' "$b/config.json")" "$root"
+  rm "$b/config.json"
+  run --separate-stderr "$HULL" spec --rootless --bundle "$b"
+  assert_success
+  assert_equal "$(jq -r '[.linux.namespaces[].type] | join(" ")' "$b/config.json")" "$rootless"
+}
+
 @test "spec refuses to overwrite an existing config.json" {
   local b=$T/specbundle
   mkdir -p "$b"

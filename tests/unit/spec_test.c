@@ -572,7 +572,7 @@ test_resources_parse_errors (void)
 static bool
 test_default_template (void)
 {
-  char *json = hull_spec_default_json (false, 0, 0);
+  char *json = hull_spec_default_json (false, false, 0, 0);
   CHECK (json != NULL);
   CHECK (strstr (json, "\n\t\"ociVersion\": \"1.3.0\"") != NULL);
   hull_spec *s = NULL;
@@ -603,9 +603,9 @@ test_default_template (void)
   CHECK_STR (s->mounts[2].options.v[5], "gid=5");
   CHECK_STR (s->mounts[5].type, "sysfs");
   CHECK_STR (s->mounts[6].destination, "/sys/fs/cgroup");
-  CHECK (s->linux_->n_namespaces == 6);
+  CHECK (s->linux_->n_namespaces == 5);
   CHECK (hull_spec_namespace (s, HULL_NS_NETWORK) != NULL);
-  CHECK (hull_spec_namespace (s, HULL_NS_CGROUP) != NULL);
+  CHECK (hull_spec_namespace (s, HULL_NS_CGROUP) == NULL);
   CHECK (hull_spec_namespace (s, HULL_NS_USER) == NULL);
   CHECK (s->linux_->n_uid_mappings == 0);
   CHECK (s->linux_->resources != NULL && s->linux_->resources->n_devices == 1);
@@ -615,10 +615,42 @@ test_default_template (void)
   return true;
 }
 
+/* runc's namespace lists, the cgroup one only when asked (cgroup v2). */
+static bool
+test_default_template_namespaces (void)
+{
+  static const struct {
+    bool rootless, cgroupns;
+    const char *want;
+  } cases[] = {
+    { false, false, "pid network ipc uts mount" },
+    { false, true, "pid network ipc uts mount cgroup" },
+    { true, false, "pid ipc uts mount user" },
+    { true, true, "pid ipc uts mount cgroup user" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char *json = hull_spec_default_json (cases[i].rootless, cases[i].cgroupns, 0, 0);
+      CHECK (json != NULL);
+      hull_spec *s = NULL;
+      hull_error err = { 0 };
+      int r = hull_spec_parse (json, strlen (json), "config.json", &s, &err);
+      free (json);
+      CHECK (r == 0);
+      char got[128] = "";
+      for (size_t j = 0; j < s->linux_->n_namespaces; j++)
+        snprintf (got + strlen (got), sizeof got - strlen (got), "%s%s", j ? " " : "",
+                  hull_ns_type_name (s->linux_->namespaces[j].type));
+      hull_spec_free (s);
+      CHECK_STR (got, cases[i].want);
+    }
+  return true;
+}
+
 static bool
 test_default_template_rootless (void)
 {
-  char *json = hull_spec_default_json (true, 1234, 5678);
+  char *json = hull_spec_default_json (true, false, 1234, 5678);
   CHECK (json != NULL);
   hull_spec *s = NULL;
   hull_error err = { 0 };
@@ -658,7 +690,7 @@ test_load_file (void)
   char path[] = "/tmp/hull-spec-test-XXXXXX";
   int fd = mkstemp (path);
   CHECK (fd >= 0);
-  char *json = hull_spec_default_json (false, 0, 0);
+  char *json = hull_spec_default_json (false, false, 0, 0);
   size_t len = strlen (json);
   bool wrote = write (fd, json, len) == (ssize_t) len;
   close (fd);
@@ -792,6 +824,7 @@ main (void)
   RUN (test_resources_parse_errors);
   RUN (test_default_template);
   RUN (test_default_template_rootless);
+  RUN (test_default_template_namespaces);
   RUN (test_load_file);
   RUN (test_example_config);
   RUN (test_process_parse);

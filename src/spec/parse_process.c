@@ -1,8 +1,10 @@
 /* .process: what to run, as whom, with which limits. */
 #include "config.h"
 #include "spec/parse.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
 static int
 parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
@@ -45,16 +47,43 @@ parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
   return hj_get_opt_string (c, p, obj, "username", &u->username) < 0 ? -1 : 0;
 }
 
+/* A name libcap knows, in the exact CAP_ form runc takes (not "cap_kill",
+ * not "KILL"). runc warns about any other name and drops it; hull refuses
+ * it here, where the message can name the JSON path in the file it came
+ * from. Names newer than the kernel are the runtime's concern. */
+static bool
+known_cap (const char *name)
+{
+  if (strncmp (name, "CAP_", 4) != 0 || name[4] == '\0')
+    return false;
+  for (const char *q = name; *q; q++)
+    if (!(isupper ((unsigned char) *q) || isdigit ((unsigned char) *q) || *q == '_'))
+      return false;
+  cap_value_t v;
+  return cap_from_name (name, &v) == 0 && v >= 0;
+}
+
+static int
+parse_cap_set (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, hull_strv *out)
+{
+  if (hj_get_strv (c, p, obj, key, false, out) < 0)
+    return -1;
+  for (size_t i = 0; i < out->n; i++)
+    if (!known_cap (out->v[i]))
+      return hj_fail (c, HJ_IDX (HJ_KEY (p, key), i), "unknown capability \"%s\"",
+                      HULL_SHORT (out->v[i]));
+  return 0;
+}
+
 static int
 parse_capabilities (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user)
 {
   hull_capabilities *caps = out;
-  /* Names are checked by the runtime against what the kernel knows. */
-  if (hj_get_strv (c, p, obj, "bounding", false, &caps->bounding) < 0
-      || hj_get_strv (c, p, obj, "effective", false, &caps->effective) < 0
-      || hj_get_strv (c, p, obj, "inheritable", false, &caps->inheritable) < 0
-      || hj_get_strv (c, p, obj, "permitted", false, &caps->permitted) < 0
-      || hj_get_strv (c, p, obj, "ambient", false, &caps->ambient) < 0)
+  if (parse_cap_set (c, p, obj, "bounding", &caps->bounding) < 0
+      || parse_cap_set (c, p, obj, "effective", &caps->effective) < 0
+      || parse_cap_set (c, p, obj, "inheritable", &caps->inheritable) < 0
+      || parse_cap_set (c, p, obj, "permitted", &caps->permitted) < 0
+      || parse_cap_set (c, p, obj, "ambient", &caps->ambient) < 0)
     return -1;
   return 0;
 }

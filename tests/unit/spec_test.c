@@ -754,6 +754,8 @@ test_process_parse (void)
     { "{'args': ['true'], 'cwd': '/', 'user': {'uid': -1, 'gid': 0}}", "proc.json: .user.uid: " },
     { "['true']", "proc.json: expected an object" },
     { "{'args': ['true'], 'cwd': '/'", "proc.json: invalid JSON" },
+    { "{'args': ['true'], 'cwd': '/', 'capabilities': {'permitted': ['CAP_NOPE']}}",
+      "proc.json: .capabilities.permitted[0]: unknown capability \"CAP_NOPE\"" },
   };
   for (size_t i = 0; i < sizeof bad_procs / sizeof bad_procs[0]; i++)
     {

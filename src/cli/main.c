@@ -59,7 +59,7 @@ print_help (FILE *out)
          "Global options:\n"
          "      --root DIR            directory for container state, preferably on tmpfs\n"
          "                            (default: /run/hull; $XDG_RUNTIME_DIR/hull for non-root)\n"
-         "      --log FILE            also write log lines to FILE (default: stderr only)\n"
+         "      --log FILE            write log lines to FILE instead of stderr\n"
          "      --log-format FORMAT   log line format: text (default) or json\n"
          "      --debug               also log debug messages\n"
          "      --cgroup-manager MGR  cgroupfs (default), disabled (no cgroup) or systemd\n"

@@ -326,9 +326,16 @@ assert_hull_error() {
   [[ $hull_msg == *"$1"* ]] || { show_run; fail "expected the message to contain: '$1'"; }
 }
 
-# assert_stderr_contains SUBSTRING (runtime-independent texts).
+# assert_stderr_contains SUBSTRING (runtime-independent texts): in stderr,
+# or in the message of one of its log lines (quotes there are escaped).
 assert_stderr_contains() {
-  [[ $stderr == *"$1"* ]] || { show_run; fail "expected stderr to contain: '$1'"; }
+  [[ $stderr == *"$1"* ]] && return 0
+  local l
+  while IFS= read -r l; do
+    [[ $(log_msg "$l") == *"$1"* ]] && return 0
+  done <<<"$stderr"
+  show_run
+  fail "expected stderr to contain: '$1'"
 }
 
 # ---------------------------------------------------- leftovers / cleanup

@@ -34,6 +34,7 @@ typedef struct {
   bool no_new_keyring;
   int preserve_fds;
   bool detach;               /* run only */
+  bool keep;                 /* run only: a foreground container stays, stopped */
 } hull_create_opts;
 
 /* create: leaves the container process waiting before execve. */

@@ -27,4 +27,13 @@ int hull_error_prefix (hull_error *err, const char *fmt, ...)
 
 void hull_error_clear (hull_error *err);
 
+/* For quoting an input value in a message: s itself when short, else its
+ * first HULL_SHORT_MAX bytes (cut on a UTF-8 character boundary) and "…",
+ * written to buf; a 100,000-character hostname is not a message. */
+#define HULL_SHORT_MAX 100
+#define HULL_SHORT_BUF (HULL_SHORT_MAX + sizeof "…")
+const char *hull_short (char *buf, const char *s);
+/* The same with a buffer that lives until the end of the enclosing block. */
+#define HULL_SHORT(s) hull_short ((char[HULL_SHORT_BUF]) { 0 }, (s))
+
 #endif

@@ -1,5 +1,5 @@
-/* Logging for the CLI and the runtime: text or JSON lines
- * ({"level":"error","msg":"...","time":"..."}) as containerd reads them. */
+/* Logging for the CLI and the runtime: logrus' text or JSON lines, as runc
+ * writes them and containerd reads them. */
 #ifndef HULL_LOG_H
 #define HULL_LOG_H
 
@@ -16,7 +16,8 @@ void hull_log (hull_log_level level, const char *fmt, ...) __attribute__ ((forma
 #define hull_debug(...) hull_log (HULL_LOG_DEBUG, __VA_ARGS__)
 #define hull_warn(...) hull_log (HULL_LOG_WARNING, __VA_ARGS__)
 
-/* Reports a fatal error: "hull: msg" on stderr, plus a log line when --log was given. */
+/* Reports a fatal error as runc: an error log line (on stderr without
+ * --log), and with --log FILE the bare message on stderr as well. */
 void hull_log_error (const hull_error *err);
 
 /* The fd of the log file (or -1), so a child can keep logging there. */

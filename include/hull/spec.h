@@ -348,8 +348,9 @@ int hull_ns_type_from_name (const char *name);
 const char *hull_ns_type_name (hull_ns_type type);
 
 /* The default config.json written by `hull spec` (rootless: user namespace,
- * mappings for the calling user, no cgroup-only mounts). Returns a malloc'd
- * JSON text that hull_spec_parse accepts and `hull run` runs. */
-char *hull_spec_default_json (bool rootless, uid_t uid, gid_t gid);
+ * mappings for the calling user, no cgroup-only mounts; cgroupns: a cgroup
+ * namespace, which runc adds on a cgroup v2 host). Returns a malloc'd JSON
+ * text that hull_spec_parse accepts and `hull run` runs. */
+char *hull_spec_default_json (bool rootless, bool cgroupns, uid_t uid, gid_t gid);
 
 #endif

@@ -24,8 +24,9 @@ int cmd_exec (const hull_context *ctx, int argc, char **argv);
 int cmd_update (const hull_context *ctx, int argc, char **argv);
 int cmd_events (const hull_context *ctx, int argc, char **argv);
 
-/* Reports err once ("hull: msg" on stderr, a line in the --log file) and
- * returns the exit status for a failure, 1 as runc. */
+/* Reports err as runc's fatal() does (an error log line: on stderr, or in
+ * the --log file and then the bare message on stderr too) and returns the
+ * exit status for a failure, 1 as runc. */
 int cli_fail (const hull_error *err);
 
 /* Same with a message formatted here. */

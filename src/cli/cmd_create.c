@@ -43,7 +43,8 @@ static const char run_help[] =
   "\n"
   "Options:\n" COMMON_OPTIONS_HELP
   "  -d, --detach              return once the container runs, leaving it running\n"
-  "      --keep                accepted for runc compatibility, ignored\n"
+  "      --keep                do not delete the container after it exits: 'state'\n"
+  "                            then says stopped, 'delete' removes it\n"
   "      --no-subreaper        accepted for runc compatibility, ignored\n"
   "  -h, --help                show this help\n";
 
@@ -116,7 +117,7 @@ parse (bool run, int argc, char **argv, hull_create_opts *o)
           return 1;
         break;
       case 'd': o->detach = true; break;
-      case OPT_KEEP:
+      case OPT_KEEP: o->keep = true; break;
       case OPT_NO_SUBREAPER:
         break;
       case 'h':

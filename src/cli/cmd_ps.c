@@ -1,29 +1,34 @@
-/* ps: the processes of a container, as JSON pids or a ps -ef like table
- * built from /proc (hull runs no host binary). */
+/* ps: the processes of a container, as JSON pids, a ps -ef like table
+ * built from /proc, or (given ps arguments, as runc) the host's ps output
+ * filtered to the container's pids. */
 #include "config.h"
 #include "cli/cli.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 static const char ps_help[] =
-  "Usage: hull ps [OPTIONS] CONTAINER-ID [-ef]\n"
+  "Usage: hull ps [OPTIONS] CONTAINER-ID [--] [PS-ARGS...]\n"
   "\n"
   "Display the processes of a container: every process in its cgroup, with\n"
   "host PIDs.\n"
   "\n"
-  "The table has ps -ef's columns (UID PID PPID C STIME TTY TIME CMD), read from\n"
-  "/proc by hull itself: unlike runc, hull does not run the host's ps, so ps\n"
-  "options other than -ef are not supported. json prints a JSON array of the\n"
-  "PIDs.\n"
+  "Without PS-ARGS the table has ps -ef's columns (UID PID PPID C STIME TTY TIME\n"
+  "CMD), read from /proc by hull itself. With PS-ARGS, as runc, hull runs the\n"
+  "host's 'ps PS-ARGS' and prints its header and the lines whose PID column is a\n"
+  "process of the container (the output must have a PID column). json prints a\n"
+  "JSON array of the PIDs.\n"
   "\n"
   "Options:\n"
   "  -f, --format FORMAT   table (default) or json\n"
@@ -183,6 +188,147 @@ print_table (const pid_t *pids, size_t n)
     print_row (pids[i], btime, hz, now);
 }
 
+static bool
+has_pid (const pid_t *pids, size_t n, long pid)
+{
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] == pid)
+      return true;
+  return false;
+}
+
+/* Runs the host's `ps ARGS` (stdin /dev/null, stdout and stderr together,
+ * as Go's CombinedOutput) and returns its output; a failure is runc's
+ * "exit status N: OUTPUT". */
+static int
+run_host_ps (char **args, size_t n_args, char **out, hull_error *err)
+{
+  cleanup_free char **argv = calloc (n_args + 2, sizeof *argv);
+  if (argv == NULL)
+    return hull_fail (err, ENOMEM, "ps");
+  argv[0] = (char *) "ps";
+  memcpy (argv + 1, args, n_args * sizeof *argv);
+
+  int pipefd[2];
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    return hull_fail_errno (err, "pipe");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init (&fa);
+  posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], 1);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], 2);
+  pid_t pid;
+  int r = posix_spawnp (&pid, "ps", &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy (&fa);
+  close (pipefd[1]);
+  if (r != 0)
+    {
+      close (pipefd[0]);
+      return hull_fail (err, 0, "exec: \"ps\": %s", strerror (r));
+    }
+
+  cleanup_free char *buf = NULL;
+  size_t len = 0, cap = 0;
+  for (;;)
+    {
+      if (len + 4096 + 1 > cap)
+        {
+          cap = (len + 4096 + 1) * 2;
+          char *nb = realloc (buf, cap);
+          if (nb == NULL)
+            break;
+          buf = nb;
+        }
+      ssize_t got = read (pipefd[0], buf + len, cap - len - 1);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0)
+        break;
+      len += (size_t) got;
+    }
+  close (pipefd[0]);
+  int status;
+  while (waitpid (pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return hull_fail_errno (err, "waitpid ps");
+  if (buf == NULL)
+    return hull_fail (err, ENOMEM, "ps output");
+  buf[len] = '\0';
+  if (WIFSIGNALED (status))
+    return hull_fail (err, 0, "signal: %s: %s", strsignal (WTERMSIG (status)), buf);
+  if (WEXITSTATUS (status) != 0)
+    return hull_fail (err, 0, "exit status %d: %s", WEXITSTATUS (status), buf);
+  *out = buf;
+  buf = NULL;
+  return 0;
+}
+
+/* Index of the "PID" column in ps' header line, -1 if none. */
+static int
+pid_column (const char *header)
+{
+  int i = 0;
+  for (const char *p = header; *p;)
+    {
+      p += strspn (p, " \t");
+      if (*p == '\0')
+        break;
+      size_t n = strcspn (p, " \t");
+      if (n == 3 && strncmp (p, "PID", 3) == 0)
+        return i;
+      p += n;
+      i++;
+    }
+  return -1;
+}
+
+/* The col-th whitespace-separated field of line as a number, or -1. */
+static long
+field_number (const char *line, int col)
+{
+  const char *p = line;
+  for (int i = 0;; i++)
+    {
+      p += strspn (p, " \t");
+      if (*p == '\0')
+        return -1;
+      size_t n = strcspn (p, " \t");
+      if (i == col)
+        {
+          char *end;
+          errno = 0;
+          long v = strtol (p, &end, 10);
+          return errno == 0 && end == p + n && n > 0 && v >= 0 ? v : -1;
+        }
+      p += n;
+    }
+}
+
+/* runc's ps with arguments: the header, then the lines of the container's
+ * processes, told by the PID column. */
+static int
+print_host_ps (const pid_t *pids, size_t n, char **args, size_t n_args, hull_error *err)
+{
+  cleanup_free char *text = NULL;
+  if (run_host_ps (args, n_args, &text, err) < 0)
+    return -1;
+  char *save = NULL;
+  char *header = strtok_r (text, "\n", &save);
+  int col = header ? pid_column (header) : -1;
+  if (col < 0)
+    return hull_fail (err, 0, "couldn't find PID field in ps output");
+  printf ("%s\n", header);
+  for (char *line = strtok_r (NULL, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      long pid = field_number (line, col);
+      if (pid < 0)
+        return hull_fail (err, 0, "unable to parse pid in ps output: %s", HULL_SHORT (line));
+      if (has_pid (pids, n, pid))
+        printf ("%s\n", line);
+    }
+  return 0;
+}
+
 int
 cmd_ps (const hull_context *ctx, int argc, char **argv)
 {
@@ -203,14 +349,11 @@ cmd_ps (const hull_context *ctx, int argc, char **argv)
   bool json = strcmp (format, "json") == 0;
   if (!json && strcmp (format, "table") != 0)
     return cli_error ("invalid format option");  /* runc's phrase */
-  /* runc passes these to the host's ps; hull only has ps -ef's view. */
+  /* ps arguments go to the host's ps, as runc. runc 1.1.5 would pass a
+   * "--" on too (and ps refuses it): hull takes it as the separator. */
   int first = optind + 1;
   if (first < argc && strcmp (argv[first], "--") == 0)
     first++;
-  for (int i = first; i < argc; i++)
-    if (strcmp (argv[i], "-ef") != 0 && strcmp (argv[i], "-e") != 0 && strcmp (argv[i], "-f") != 0)
-      return cli_error ("ps: option \"%s\" is not supported: hull prints ps -ef's columns "
-                        "itself (see 'hull ps --help')", argv[i]);
 
   hull_error err = { 0 };
   cleanup_free pid_t *pids = NULL;
@@ -223,6 +366,11 @@ cmd_ps (const hull_context *ctx, int argc, char **argv)
       for (size_t i = 0; i < n; i++)
         printf ("%s%d", i ? "," : "", (int) pids[i]);
       fputs ("]\n", stdout);
+    }
+  else if (first < argc)
+    {
+      if (print_host_ps (pids, n, argv + first, (size_t) (argc - first), &err) < 0)
+        return cli_fail (&err);
     }
   else
     print_table (pids, n);

@@ -1,6 +1,7 @@
 /* spec: write a starter config.json. */
 #include "config.h"
 #include "cli/cli.h"
+#include <hull/cgroup.h>
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <hull/spec.h>
@@ -68,7 +69,10 @@ cmd_spec (const hull_context *ctx, int argc, char **argv)
   if (access (path, F_OK) == 0)
     return cli_error ("File config.json exists. Remove it first");  /* runc's phrase */
 
-  cleanup_free char *json = hull_spec_default_json (rootless, geteuid (), getegid ());
+  /* As runc: a cgroup namespace only where the host is cgroup v2. */
+  hull_cgroup_layout layout = HULL_CGROUP_LAYOUT_V1;
+  bool cgroupns = hull_cgroup_detect (&layout, &err) == 0 && layout == HULL_CGROUP_LAYOUT_V2;
+  cleanup_free char *json = hull_spec_default_json (rootless, cgroupns, geteuid (), getegid ());
   if (json == NULL)
     return cli_error ("spec: cannot generate the default configuration");
 

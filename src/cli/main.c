@@ -59,7 +59,7 @@ print_help (FILE *out)
          "Global options:\n"
          "      --root DIR            directory for container state, preferably on tmpfs\n"
          "                            (default: /run/hull; $XDG_RUNTIME_DIR/hull for non-root)\n"
-         "      --log FILE            also write log lines to FILE (default: stderr only)\n"
+         "      --log FILE            write log lines to FILE instead of stderr\n"
          "      --log-format FORMAT   log line format: text (default) or json\n"
          "      --debug               also log debug messages\n"
          "      --cgroup-manager MGR  cgroupfs (default), disabled (no cgroup) or systemd\n"
@@ -90,6 +90,15 @@ find_command (const char *name)
     if (strcmp (commands[i].name, name) == 0)
       return &commands[i];
   return NULL;
+}
+
+/* An unknown command: runc's (urfave/cli's) text, newline included, and
+ * its exit status 3. */
+static int
+no_help_topic (const char *name)
+{
+  cli_error ("No help topic for '%s'\n", name);
+  return 3;
 }
 
 /* The state root outlives the cwd of the commands that use it. */
@@ -228,16 +237,21 @@ main (int argc, char **argv)
           print_help (stdout);
           return 0;
         }
-      const command *cmd = find_command (argv[optind + 1]);
+      const char *topic = argv[optind + 1];
+      if (strcmp (topic, "--help") == 0 || strcmp (topic, "-h") == 0)
+        return cli_usage ("Usage: hull help [COMMAND]\n"
+                          "\n"
+                          "Show the list of commands, or one command's help.\n");
+      const command *cmd = find_command (topic);
       if (cmd == NULL)
-        return cli_error ("unknown command \"%s\" (see 'hull --help')", argv[optind + 1]);
+        return no_help_topic (topic);
       char *help_argv[] = { (char *) cmd->name, (char *) "--help", NULL };
       return cmd->fn (&ctx, 2, help_argv);
     }
 
   const command *cmd = find_command (name);
   if (cmd == NULL)
-    return cli_error ("unknown command \"%s\" (see 'hull --help')", name);
+    return no_help_topic (name);
   hull_debug ("command %s, root %s", name, ctx.root);
   return cmd->fn (&ctx, argc - optind, argv + optind);
 }

@@ -358,7 +358,7 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
        * delete from elsewhere that got there first is fine. The exit
        * status is the container's whatever the cleanup says. */
       hull_error cleanup_err = { 0 };
-      if (hull_container_delete (ctx, opts->id, true, &cleanup_err) < 0)
+      if (!opts->keep && hull_container_delete (ctx, opts->id, true, &cleanup_err) < 0)
         hull_warn ("cleaning up %s: %s", opts->id, cleanup_err.msg);
     }
   else if (ret < 0)

@@ -169,7 +169,7 @@ hull_caps_resolve (const hull_capabilities *caps, bool warn, hull_cap_masks *out
             return hull_fail (err, 0,
                               "config.json: .process.capabilities.%s[%zu]: unknown capability "
                               "\"%s\"",
-                              set_names[s], i, name);
+                              set_names[s], i, HULL_SHORT (name));
           if (cap > last)
             {
               /* Known to libcap, newer than this kernel: as runc, ignore it. */

@@ -25,9 +25,9 @@ hull_set_hostnames (const hull_spec *spec, hull_error *err)
 
   /* Privileged: sethostname(2) in the container's own uts namespace. */
   if (host && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
-    return hull_fail_errno (err, "sethostname %s", spec->hostname);
+    return hull_fail_errno (err, "sethostname %s", HULL_SHORT (spec->hostname));
   /* Privileged: setdomainname(2), likewise. */
   if (domain && setdomainname (spec->domainname, strlen (spec->domainname)) < 0)
-    return hull_fail_errno (err, "setdomainname %s", spec->domainname);
+    return hull_fail_errno (err, "setdomainname %s", HULL_SHORT (spec->domainname));
   return 0;
 }

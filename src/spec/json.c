@@ -8,11 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_parse.h>
-
-/* yajl_tree_free recurses once per nesting level, so a hostile document of
- * a million '[' would blow the stack; no real config nests beyond ~10. */
-#define HJ_MAX_DEPTH 512
 
 /* ---- paths and errors ---- */
 
@@ -49,13 +44,13 @@ render_path (const hj_path *p, char *buf, size_t size, size_t *len)
   if (p->key == NULL)
     put (buf, size, len, "[%zu]", p->index);
   else if (is_plain_key (p->key))
-    put (buf, size, len, ".%s", p->key);
+    put (buf, size, len, ".%s", HULL_SHORT (p->key));
   else
     {
       /* Keys such as "net.ipv4.ip_forward" are written ["..."] so the
        * path stays unambiguous. */
       put (buf, size, len, "[\"");
-      for (const unsigned char *s = (const unsigned char *) p->key; *s; s++)
+      for (const unsigned char *s = (const unsigned char *) HULL_SHORT (p->key); *s; s++)
         {
           if (*s == '"' || *s == '\\')
             put (buf, size, len, "\\%c", *s);
@@ -95,145 +90,6 @@ void *
 hj_calloc (size_t n, size_t size)
 {
   return calloc (n ? n : 1, size);
-}
-
-/* ---- parsing ---- */
-
-static void
-line_col (const char *json, size_t off, size_t *line, size_t *col)
-{
-  *line = 1;
-  *col = 1;
-  for (size_t i = 0; i < off; i++)
-    {
-      if (json[i] == '\n')
-        {
-          (*line)++;
-          *col = 1;
-        }
-      else
-        (*col)++;
-    }
-}
-
-/* Byte offset where nesting first exceeds HJ_MAX_DEPTH, or (size_t) -1. */
-static size_t
-too_deep_at (const char *json, size_t len)
-{
-  size_t depth = 0;
-  bool in_str = false;
-  for (size_t i = 0; i < len; i++)
-    {
-      char ch = json[i];
-      if (in_str)
-        {
-          if (ch == '\\')
-            i++;
-          else if (ch == '"')
-            in_str = false;
-        }
-      else if (ch == '"')
-        in_str = true;
-      else if (ch == '[' || ch == '{')
-        {
-          if (++depth > HJ_MAX_DEPTH)
-            return i;
-        }
-      else if ((ch == ']' || ch == '}') && depth > 0)
-        depth--;
-    }
-  return (size_t) -1;
-}
-
-/* yajl_tree_parse only gives a multi-line "verbose" message; re-run the
- * plain parser to get the short reason and the byte offset. */
-static int
-fail_syntax (hj_ctx *c, const char *json, size_t len, const char *tree_msg)
-{
-  yajl_handle h = yajl_alloc (NULL, NULL, NULL);
-  if (h == NULL)
-    return hj_oom (c);
-  yajl_config (h, yajl_allow_comments, 1);
-
-  size_t off = len;
-  yajl_status st = yajl_parse (h, (const unsigned char *) json, len);
-  if (st != yajl_status_ok)
-    {
-      size_t consumed = yajl_get_bytes_consumed (h);
-      off = consumed > 0 ? consumed - 1 : 0;
-    }
-  else
-    st = yajl_complete_parse (h);   /* errors here are at end of input */
-
-  char reason[256];
-  if (st != yajl_status_ok)
-    {
-      unsigned char *e = yajl_get_error (h, 0, NULL, 0);
-      snprintf (reason, sizeof reason, "%s", e ? (const char *) e : "parse error");
-      if (e)
-        yajl_free_error (h, e);
-    }
-  else
-    {
-      /* The tree builder failed on its own (memory): first line of its text. */
-      snprintf (reason, sizeof reason, "%s", tree_msg[0] ? tree_msg : "parse error");
-      off = (size_t) -1;
-    }
-  yajl_free (h);
-
-  /* Trim the trailing newline (and period) yajl appends. */
-  size_t rl = strcspn (reason, "\n");
-  reason[rl] = '\0';
-  while (rl > 0 && (reason[rl - 1] == '.' || reason[rl - 1] == ' '))
-    reason[--rl] = '\0';
-
-  if (off == (size_t) -1)
-    return hull_fail (c->err, 0, "%s: invalid JSON: %s", c->name, reason);
-  size_t line, col;
-  line_col (json, off, &line, &col);
-  return hull_fail (c->err, 0, "%s: invalid JSON: %s (line %zu, column %zu)",
-                    c->name, reason, line, col);
-}
-
-int
-hj_parse (hj_ctx *c, const char *json, size_t len, yajl_val *out)
-{
-  if (json == NULL)
-    {
-      json = "";
-      len = 0;
-    }
-  const char *nul = memchr (json, '\0', len);
-  if (nul != NULL)
-    {
-      size_t line, col;
-      line_col (json, (size_t) (nul - json), &line, &col);
-      return hull_fail (c->err, 0, "%s: invalid JSON: NUL byte in input (line %zu, column %zu)",
-                        c->name, line, col);
-    }
-  size_t deep = too_deep_at (json, len);
-  if (deep != (size_t) -1)
-    {
-      size_t line, col;
-      line_col (json, deep, &line, &col);
-      return hull_fail (c->err, 0,
-                        "%s: invalid JSON: nested deeper than %d levels (line %zu, column %zu)",
-                        c->name, HJ_MAX_DEPTH, line, col);
-    }
-
-  /* yajl_tree_parse wants a NUL-terminated string. */
-  cleanup_free char *copy = malloc (len + 1);
-  if (copy == NULL)
-    return hj_oom (c);
-  memcpy (copy, json, len);
-  copy[len] = '\0';
-
-  char errbuf[1024] = "";
-  yajl_val v = yajl_tree_parse (copy, errbuf, sizeof errbuf);
-  if (v == NULL)
-    return fail_syntax (c, copy, len, errbuf);
-  *out = v;
-  return 0;
 }
 
 /* ---- values ---- */
@@ -314,7 +170,7 @@ hj_i64 (hj_ctx *c, const hj_path *p, yajl_val v, int64_t min, int64_t max, int64
   long long n = strtoll (v->u.number.r, NULL, 10);
   if (errno == ERANGE || n < min || n > max)
     return hj_fail (c, p, "value %s out of range (%" PRId64 "..%" PRId64 ")",
-                    v->u.number.r, min, max);
+                    HULL_SHORT (v->u.number.r), min, max);
   *out = n;
   return 0;
 }
@@ -336,7 +192,8 @@ hj_u64 (hj_ctx *c, const hj_path *p, yajl_val v, uint64_t max, uint64_t *out)
   errno = 0;
   unsigned long long n = strtoull (v->u.number.r, NULL, 10);
   if (errno == ERANGE || n > max)
-    return hj_fail (c, p, "value %s out of range (0..%" PRIu64 ")", v->u.number.r, max);
+    return hj_fail (c, p, "value %s out of range (0..%" PRIu64 ")", HULL_SHORT (v->u.number.r),
+                    max);
   *out = n;
   return 0;
 }
@@ -561,19 +418,12 @@ hj_get_kvmap (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, hull_k
   for (size_t i = 0; i < o->u.object.len; i++)
     {
       const char *k = o->u.object.keys[i];
-      const hj_path *kp = HJ_KEY (op, k);
-      hull_kv *slot = NULL;
-      for (size_t j = 0; j < out->n; j++)
-        if (strcmp (out->items[j].key, k) == 0)
-          slot = &out->items[j];
-      if (slot == NULL)
-        {
-          slot = &out->items[out->n++];
-          slot->key = strdup (k);
-          if (slot->key == NULL)
-            return hj_oom (c);
-        }
-      if (hj_string (c, kp, o->u.object.values[i], &slot->value) < 0)
+      /* hj_parse refused duplicate keys. */
+      hull_kv *slot = &out->items[out->n++];
+      slot->key = strdup (k);
+      if (slot->key == NULL)
+        return hj_oom (c);
+      if (hj_string (c, HJ_KEY (op, k), o->u.object.values[i], &slot->value) < 0)
         return -1;
     }
   return 1;
@@ -583,6 +433,6 @@ int
 hj_check_absolute (hj_ctx *c, const hj_path *p, const char *s)
 {
   if (s == NULL || s[0] != '/')
-    return hj_fail (c, p, "expected an absolute path, got \"%s\"", s ? s : "");
+    return hj_fail (c, p, "expected an absolute path, got \"%s\"", s ? HULL_SHORT (s) : "");
   return 0;
 }

@@ -36,11 +36,12 @@ int hj_fail (hj_ctx *c, const hj_path *p, const char *fmt, ...)
 int hj_oom (hj_ctx *c);
 
 /* Parses a whole document; malformed JSON yields
- * "<name>: invalid JSON: <yajl's reason> (line L, column C)". */
+ * "<name>: <path>: invalid JSON: <yajl's reason> (line L, column C)".
+ * Stricter than yajl_tree_parse (and Go): no comments, no \u0000 in a
+ * string or key, no duplicate keys. */
 int hj_parse (hj_ctx *c, const char *json, size_t len, yajl_val *out);
 
-/* The member's value, NULL when absent or null. Duplicate keys: last wins,
- * as with Go's encoding/json. */
+/* The member's value, NULL when absent or null. */
 yajl_val hj_member (yajl_val obj, const char *key);
 
 /* Value converters: p is the path of v itself. */
@@ -74,7 +75,7 @@ int hj_get_array (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
 /* An array of strings; absent leaves out->v NULL. */
 int hj_get_strv (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
                  bool required, hull_strv *out);
-/* An object whose values are all strings; duplicate keys: last wins. */
+/* An object whose values are all strings. */
 int hj_get_kvmap (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key,
                   hull_kvmap *out);
 

@@ -1,5 +1,6 @@
 libhull_a_SOURCES += \
 	src/spec/json.c \
+	src/spec/json_parse.c \
 	src/spec/names.c \
 	src/spec/parse.c \
 	src/spec/parse_process.c \

@@ -5,6 +5,7 @@
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,13 +44,13 @@ parse_version (hj_ctx *c, yajl_val doc, hull_spec *spec)
     return -1;
   const char *s = spec->oci_version;
   if (!isdigit ((unsigned char) s[0]))
-    return hj_fail (c, p, "invalid version \"%s\" (expected a semantic version such as \"1.3.0\")", s);
+    return hj_fail (c, p, "invalid version \"%s\" (expected a semantic version such as \"1.3.0\")", HULL_SHORT (s));
   char *end;
   unsigned long major = strtoul (s, &end, 10);
   if (*end != '\0' && *end != '.' && *end != '-' && *end != '+')
-    return hj_fail (c, p, "invalid version \"%s\" (expected a semantic version such as \"1.3.0\")", s);
+    return hj_fail (c, p, "invalid version \"%s\" (expected a semantic version such as \"1.3.0\")", HULL_SHORT (s));
   if (major != 1)
-    return hj_fail (c, p, "unsupported version \"%s\" (hull supports 1.x)", s);
+    return hj_fail (c, p, "unsupported version \"%s\" (hull supports 1.x)", HULL_SHORT (s));
   return 0;
 }
 
@@ -194,6 +195,12 @@ parse_document (hj_ctx *c, yajl_val doc, hull_spec *spec)
   if (hj_get_opt_string (c, NULL, doc, "hostname", &spec->hostname) < 0
       || hj_get_opt_string (c, NULL, doc, "domainname", &spec->domainname) < 0)
     return -1;
+  /* The kernel's limit for both: refused here, before anything is made,
+   * rather than by sethostname(2) in the half-made container. */
+  if (spec->hostname && strlen (spec->hostname) > HOST_NAME_MAX)
+    return hj_fail (c, HJ_KEY (NULL, "hostname"), "longer than %d bytes", HOST_NAME_MAX);
+  if (spec->domainname && strlen (spec->domainname) > HOST_NAME_MAX)
+    return hj_fail (c, HJ_KEY (NULL, "domainname"), "longer than %d bytes", HOST_NAME_MAX);
   if (parse_mounts (c, doc, spec) < 0 || parse_hooks (c, doc, spec) < 0
       || parse_annotations (c, doc, spec) < 0)
     return -1;

@@ -17,7 +17,7 @@ parse_namespace (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *use
     return hj_fail (c, HJ_KEY (ep, "type"), "expected a string");
   int t = hull_ns_type_from_name (tv->u.string);
   if (t < 0)
-    return hj_fail (c, HJ_KEY (ep, "type"), "unknown namespace \"%s\"", tv->u.string);
+    return hj_fail (c, HJ_KEY (ep, "type"), "unknown namespace \"%s\"", HULL_SHORT (tv->u.string));
   ns->type = (hull_ns_type) t;
   for (const hull_namespace *prev = out->namespaces; prev < ns; prev++)
     if (prev->type == ns->type)
@@ -49,7 +49,7 @@ parse_time_offsets (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
         t = &out->time_boottime;
       else
         return hj_fail (c, kp, "unknown clock \"%s\" (expected \"monotonic\" or \"boottime\")",
-                        clock);
+                        HULL_SHORT (clock));
       if (YAJL_IS_NULL (v))
         continue;
       if (hj_expect_object (c, kp, v) < 0)
@@ -81,7 +81,7 @@ parse_device (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
   const char *t = tv->u.string;
   if (strlen (t) != 1 || strchr ("cbup", t[0]) == NULL)
     return hj_fail (c, HJ_KEY (ep, "type"),
-                    "invalid device type \"%s\" (expected \"c\", \"b\", \"u\" or \"p\")", t);
+                    "invalid device type \"%s\" (expected \"c\", \"b\", \"u\" or \"p\")", HULL_SHORT (t));
   d->type = t[0];
 
   /* A FIFO has no device number; the others need both halves. */
@@ -116,7 +116,7 @@ parse_personality (hj_ctx *c, const hj_path *pp, yajl_val o, void *out, void *us
   if (strcmp (pe->domain, "LINUX") != 0 && strcmp (pe->domain, "LINUX32") != 0)
     return hj_fail (c, HJ_KEY (pp, "domain"),
                     "unknown personality domain \"%s\" (expected \"LINUX\" or \"LINUX32\")",
-                    pe->domain);
+                    HULL_SHORT (pe->domain));
   return hj_get_strv (c, pp, o, "flags", false, &pe->flags) < 0 ? -1 : 0;
 }
 
@@ -153,7 +153,7 @@ parse_net_devices (hj_ctx *c, const hj_path *p, yajl_val lin, hull_linux *out)
         return hj_fail (c, kp, "expected a non-empty device name");
       for (size_t j = 0; j + 1 < out->n_net_devices; j++)
         if (strcmp (out->net_devices[j].name, name) == 0)
-          return hj_fail (c, kp, "duplicate network device \"%s\"", name);
+          return hj_fail (c, kp, "duplicate network device \"%s\"", HULL_SHORT (name));
       d->name = strdup (name);
       if (d->name == NULL)
         return hj_oom (c);
@@ -225,7 +225,7 @@ spec_parse_linux (hj_ctx *c, const hj_path *p, yajl_val v, hull_linux *out)
   if (out->rootfs_propagation != NULL && !spec_in_list (out->rootfs_propagation, propagations))
     return hj_fail (c, HJ_KEY (p, "rootfsPropagation"),
                     "unknown propagation \"%s\" (expected shared, slave, private, "
-                    "unbindable or their r-prefixed forms)", out->rootfs_propagation);
+                    "unbindable or their r-prefixed forms)", HULL_SHORT (out->rootfs_propagation));
 
   if (hj_get_new_object (c, p, v, "seccomp", sizeof *out->seccomp, &out->seccomp,
                          parse_seccomp, NULL) < 0)

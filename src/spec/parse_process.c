@@ -1,8 +1,10 @@
 /* .process: what to run, as whom, with which limits. */
 #include "config.h"
 #include "spec/parse.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
 static int
 parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
@@ -45,16 +47,43 @@ parse_user (hj_ctx *c, const hj_path *pp, yajl_val proc, hull_user *u)
   return hj_get_opt_string (c, p, obj, "username", &u->username) < 0 ? -1 : 0;
 }
 
+/* A name libcap knows, in the exact CAP_ form runc takes (not "cap_kill",
+ * not "KILL"). runc warns about any other name and drops it; hull refuses
+ * it here, where the message can name the JSON path in the file it came
+ * from. Names newer than the kernel are the runtime's concern. */
+static bool
+known_cap (const char *name)
+{
+  if (strncmp (name, "CAP_", 4) != 0 || name[4] == '\0')
+    return false;
+  for (const char *q = name; *q; q++)
+    if (!(isupper ((unsigned char) *q) || isdigit ((unsigned char) *q) || *q == '_'))
+      return false;
+  cap_value_t v;
+  return cap_from_name (name, &v) == 0 && v >= 0;
+}
+
+static int
+parse_cap_set (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, hull_strv *out)
+{
+  if (hj_get_strv (c, p, obj, key, false, out) < 0)
+    return -1;
+  for (size_t i = 0; i < out->n; i++)
+    if (!known_cap (out->v[i]))
+      return hj_fail (c, HJ_IDX (HJ_KEY (p, key), i), "unknown capability \"%s\"",
+                      HULL_SHORT (out->v[i]));
+  return 0;
+}
+
 static int
 parse_capabilities (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *user)
 {
   hull_capabilities *caps = out;
-  /* Names are checked by the runtime against what the kernel knows. */
-  if (hj_get_strv (c, p, obj, "bounding", false, &caps->bounding) < 0
-      || hj_get_strv (c, p, obj, "effective", false, &caps->effective) < 0
-      || hj_get_strv (c, p, obj, "inheritable", false, &caps->inheritable) < 0
-      || hj_get_strv (c, p, obj, "permitted", false, &caps->permitted) < 0
-      || hj_get_strv (c, p, obj, "ambient", false, &caps->ambient) < 0)
+  if (parse_cap_set (c, p, obj, "bounding", &caps->bounding) < 0
+      || parse_cap_set (c, p, obj, "effective", &caps->effective) < 0
+      || parse_cap_set (c, p, obj, "inheritable", &caps->inheritable) < 0
+      || parse_cap_set (c, p, obj, "permitted", &caps->permitted) < 0
+      || parse_cap_set (c, p, obj, "ambient", &caps->ambient) < 0)
     return -1;
   return 0;
 }
@@ -68,7 +97,7 @@ parse_rlimit (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
     return -1;
   rl->resource = spec_rlimit_from_name (rl->type);
   if (rl->resource < 0)
-    return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", rl->type);
+    return hj_fail (c, HJ_KEY (ep, "type"), "unknown rlimit \"%s\"", HULL_SHORT (rl->type));
   for (const hull_rlimit *prev = out->rlimits; prev < rl; prev++)
     if (prev->resource == rl->resource)
       return hj_fail (c, HJ_KEY (ep, "type"), "duplicate rlimit \"%s\"", rl->type);
@@ -90,7 +119,7 @@ parse_scheduler (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *use
   if (hj_get_string (c, p, obj, "policy", true, &s->policy) < 0)
     return -1;
   if (!spec_in_list (s->policy, policies))
-    return hj_fail (c, HJ_KEY (p, "policy"), "unknown scheduling policy \"%s\"", s->policy);
+    return hj_fail (c, HJ_KEY (p, "policy"), "unknown scheduling policy \"%s\"", HULL_SHORT (s->policy));
   if (hj_get_opt_i64 (c, p, obj, "nice", INT32_MIN, INT32_MAX, &s->nice) < 0
       || hj_get_opt_i64 (c, p, obj, "priority", INT32_MIN, INT32_MAX, &s->priority) < 0
       || hj_get_strv (c, p, obj, "flags", false, &s->flags) < 0
@@ -111,7 +140,7 @@ parse_io_priority (hj_ctx *c, const hj_path *p, yajl_val obj, void *out, void *u
   if (hj_get_string (c, p, obj, "class", true, &io->class_) < 0)
     return -1;
   if (!spec_in_list (io->class_, classes))
-    return hj_fail (c, HJ_KEY (p, "class"), "unknown I/O priority class \"%s\"", io->class_);
+    return hj_fail (c, HJ_KEY (p, "class"), "unknown I/O priority class \"%s\"", HULL_SHORT (io->class_));
   /* The kernel's per-class levels are 0 (highest) to 7. */
   if (hj_get_i64 (c, p, obj, "priority", false, 0, 7, &io->priority) < 0)
     return -1;

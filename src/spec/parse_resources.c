@@ -18,7 +18,7 @@ parse_device_rule (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *u
     return -1;
   if (d->type != NULL && (strlen (d->type) != 1 || strchr ("abc", d->type[0]) == NULL))
     return hj_fail (c, HJ_KEY (ep, "type"),
-                    "invalid device type \"%s\" (expected \"a\", \"b\" or \"c\")", d->type);
+                    "invalid device type \"%s\" (expected \"a\", \"b\" or \"c\")", HULL_SHORT (d->type));
   if (hj_get_opt_i64 (c, ep, o, "major", INT64_MIN, INT64_MAX, &d->major) < 0
       || hj_get_opt_i64 (c, ep, o, "minor", INT64_MIN, INT64_MAX, &d->minor) < 0)
     return -1;
@@ -26,7 +26,7 @@ parse_device_rule (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *u
     return -1;
   if (d->access != NULL && strspn (d->access, "rwm") != strlen (d->access))
     return hj_fail (c, HJ_KEY (ep, "access"),
-                    "invalid access \"%s\" (expected a combination of r, w and m)", d->access);
+                    "invalid access \"%s\" (expected a combination of r, w and m)", HULL_SHORT (d->access));
   return 0;
 }
 
@@ -167,7 +167,7 @@ parse_rdma (hj_ctx *c, const hj_path *p, yajl_val res, hull_resources *out)
       hull_rdma *rd = &out->rdma[out->n_rdma++];
       for (size_t j = 0; j + 1 < out->n_rdma; j++)
         if (strcmp (out->rdma[j].device, dev) == 0)
-          return hj_fail (c, kp, "duplicate device \"%s\"", dev);
+          return hj_fail (c, kp, "duplicate device \"%s\"", HULL_SHORT (dev));
       rd->device = strdup (dev);
       if (rd->device == NULL)
         return hj_oom (c);

@@ -23,7 +23,7 @@ get_action (hj_ctx *c, const hj_path *p, yajl_val obj, const char *key, char **o
   if (hj_get_string (c, p, obj, key, true, out) < 0)
     return -1;
   if (!spec_in_list (*out, actions))
-    return hj_fail (c, HJ_KEY (p, key), "unknown seccomp action \"%s\"", *out);
+    return hj_fail (c, HJ_KEY (p, key), "unknown seccomp action \"%s\"", HULL_SHORT (*out));
   return 0;
 }
 
@@ -41,7 +41,7 @@ parse_arg (hj_ctx *c, const hj_path *ep, yajl_val o, void *elem, void *user)
       || hj_get_string (c, ep, o, "op", true, &arg->op) < 0)
     return -1;
   if (!spec_in_list (arg->op, operators))
-    return hj_fail (c, HJ_KEY (ep, "op"), "unknown seccomp operator \"%s\"", arg->op);
+    return hj_fail (c, HJ_KEY (ep, "op"), "unknown seccomp operator \"%s\"", HULL_SHORT (arg->op));
   return 0;
 }
 

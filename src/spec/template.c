@@ -157,10 +157,23 @@ gen_mapping (yajl_gen g, const char *key, unsigned long long host_id)
 }
 
 static void
-gen_linux (yajl_gen g, bool rootless, uid_t uid, gid_t gid)
+gen_linux (yajl_gen g, bool rootless, bool cgroupns, uid_t uid, gid_t gid)
 {
-  static const char *const ns_root[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", NULL };
-  static const char *const ns_rootless[] = { "pid", "ipc", "uts", "mount", "user", NULL };
+  /* runc's lists: the cgroup namespace on a cgroup v2 host only, the user
+   * namespace last. */
+  const char *namespaces[8];
+  size_t n = 0;
+  namespaces[n++] = "pid";
+  if (!rootless)
+    namespaces[n++] = "network";
+  namespaces[n++] = "ipc";
+  namespaces[n++] = "uts";
+  namespaces[n++] = "mount";
+  if (cgroupns)
+    namespaces[n++] = "cgroup";
+  if (rootless)
+    namespaces[n++] = "user";
+  namespaces[n] = NULL;
 
   str (g, "linux");
   yajl_gen_map_open (g);
@@ -185,7 +198,7 @@ gen_linux (yajl_gen g, bool rootless, uid_t uid, gid_t gid)
     }
   str (g, "namespaces");
   yajl_gen_array_open (g);
-  for (const char *const *ns = rootless ? ns_rootless : ns_root; *ns; ns++)
+  for (const char *const *ns = namespaces; *ns; ns++)
     {
       yajl_gen_map_open (g);
       kv (g, "type", *ns);
@@ -198,7 +211,7 @@ gen_linux (yajl_gen g, bool rootless, uid_t uid, gid_t gid)
 }
 
 char *
-hull_spec_default_json (bool rootless, uid_t uid, gid_t gid)
+hull_spec_default_json (bool rootless, bool cgroupns, uid_t uid, gid_t gid)
 {
   yajl_gen g = yajl_gen_alloc (NULL);
   if (g == NULL)
@@ -216,7 +229,7 @@ hull_spec_default_json (bool rootless, uid_t uid, gid_t gid)
   yajl_gen_map_close (g);
   kv (g, "hostname", "hull");
   gen_mounts (g, rootless);
-  gen_linux (g, rootless, uid, gid);
+  gen_linux (g, rootless, cgroupns, uid, gid);
   yajl_gen_map_close (g);
 
   const unsigned char *buf;

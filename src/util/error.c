@@ -5,6 +5,37 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Length of s cut to at most max bytes, not inside a UTF-8 sequence. */
+static size_t
+cut_utf8 (const char *s, size_t max)
+{
+  size_t n = max;
+  while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
+    n--;
+  return n;
+}
+
+const char *
+hull_short (char *buf, const char *s)
+{
+  if (s == NULL || strnlen (s, HULL_SHORT_MAX + 1) <= HULL_SHORT_MAX)
+    return s;
+  size_t n = cut_utf8 (s, HULL_SHORT_MAX);
+  memcpy (buf, s, n);
+  memcpy (buf + n, "…", sizeof "…");
+  return buf;
+}
+
+/* A message cut by the buffer's size ends in "…", not mid-character. */
+static void
+mark_cut (hull_error *err, int n)
+{
+  if (n < (int) sizeof err->msg)
+    return;
+  size_t end = cut_utf8 (err->msg, sizeof err->msg - sizeof "…");
+  memcpy (err->msg + end, "…", sizeof "…");
+}
+
 static void
 append_errno (hull_error *err, int errnum)
 {
@@ -18,7 +49,7 @@ hull_fail (hull_error *err, int errnum, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (err->msg, sizeof err->msg, fmt, ap);
+  mark_cut (err, vsnprintf (err->msg, sizeof err->msg, fmt, ap));
   va_end (ap);
   err->errnum = errnum;
   append_errno (err, errnum);
@@ -31,7 +62,7 @@ hull_fail_errno (hull_error *err, const char *fmt, ...)
   int errnum = errno;
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (err->msg, sizeof err->msg, fmt, ap);
+  mark_cut (err, vsnprintf (err->msg, sizeof err->msg, fmt, ap));
   va_end (ap);
   err->errnum = errnum;
   append_errno (err, errnum);

@@ -9,18 +9,19 @@ setup() { hull_setup; }
 teardown() { hull_teardown; }
 
 # create_fails SUBSTRING: `create` of a fresh ID must fail; in hull, stderr
-# is one line, "hull: config.json: ..." when SUBSTRING is a JSON path (it
-# starts with "."), and contains SUBSTRING. Then nothing may be left.
+# is one error line whose message contains SUBSTRING, and starts
+# "config.json: " when SUBSTRING is a JSON path (it starts with "."). Then
+# nothing may be left.
 create_fails() {
   local id
   id=$(new_id)
   run_files hull_cmd create --bundle "$BUNDLE" "$id"
   assert_failure
   if ! is_runc; then
-    if [[ $1 == .* ]]; then
-      [[ $stderr == "hull: config.json: "* ]] || { show_run; fail "expected 'hull: config.json: ...'"; }
-    fi
     assert_hull_error "$1"
+    if [[ $1 == .* ]]; then
+      [[ $hull_msg == "config.json: "* ]] || { show_run; fail "expected 'config.json: ...'"; }
+    fi
   fi
   assert_nothing_left "$id"
 }
@@ -36,7 +37,45 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
 
 @test "malformed JSON" {
   printf '{"ociVersion": "1.0.2", "process": ' >"$BUNDLE/config.json"
-  create_fails "hull: config.json"
+  create_fails "config.json: .process: invalid JSON: parse error: premature EOF"
+}
+
+# Stricter than runc (Go's decoder takes all three): what one reader takes
+# and another reads differently is refused, naming where.
+@test "a comment in config.json is refused" {
+  hull_only "runc refuses comments with its own text"
+  sed -i '0,/"process": *{/s//"process": { \/* a comment *\/ /' "$BUNDLE/config.json"
+  grep -q 'a comment' "$BUNDLE/config.json"
+  create_fails "config.json: .process: invalid JSON: lexical error: probable comment found in input text, comments are not enabled"
+}
+
+@test "a NUL character (\\u0000) in a string is refused" {
+  hull_only "runc takes it"
+  cfg '.process.args = ["sh", "-c\u0000x"]'
+  grep -qF '\u0000' "$BUNDLE/config.json"
+  create_fails '.process.args[1]: NUL character (\u0000) in a string'
+}
+
+@test "a duplicate key is refused" {
+  hull_only "runc takes it (the last wins)"
+  sed -i '0,/"root": *{/s//"root": { "readonly": true, /' "$BUNDLE/config.json"
+  [ "$(grep -o '"readonly"' "$BUNDLE/config.json" | wc -l)" -eq 2 ]
+  create_fails '.root.readonly: duplicate key'
+}
+
+@test "messages cut long values: a 100,000-character hostname, a 5,000-digit uid" {
+  hull_only "message text"
+  local big
+  big=$(head -c 100000 /dev/zero | tr '\0' a)
+  cfg --arg h "$big" '.hostname = $h'
+  create_fails '.hostname: longer than 64 bytes'
+  [ "${#stderr}" -lt 300 ] || fail "long message: ${#stderr} bytes"
+  cfg 'del(.hostname)'
+  big=$(head -c 5000 /dev/zero | tr '\0' 9)
+  sed -i "0,/\"uid\": *0/s//\"uid\": $big/" "$BUNDLE/config.json"
+  grep -q 99999 "$BUNDLE/config.json"
+  create_fails ".process.user.uid: value $(head -c 100 <<<"$big")… out of range (0..4294967295)"
+  [ "${#stderr}" -lt 300 ] || fail "long message: ${#stderr} bytes"
 }
 
 @test "config.json missing from the bundle" {

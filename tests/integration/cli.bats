@@ -42,12 +42,22 @@ teardown() { hull_teardown; }
   done
 }
 
-@test "an unknown command fails" {
+@test "an unknown command exits 3: 'No help topic', as runc" {
   run --separate-stderr "$HULL" no-such-command
-  assert_failure
-  if ! is_runc; then
-    assert_stderr_contains "no-such-command"
-  fi
+  assert_status 3
+  [ "${#stderr_lines[@]}" -eq 1 ] || { show_run; fail "one line"; }
+  [[ $stderr =~ ^time=\"[^\"]+\"\ level=error\ msg=\"No\ help\ topic\ for\ \'no-such-command\'\\n\"$ ]] ||
+    { show_run; fail "not runc's line"; }
+  run --separate-stderr "$HULL" help no-such-command
+  assert_status 3
+  [[ $stderr == *"No help topic for 'no-such-command'"* ]] || { show_run; fail "help TOPIC"; }
+}
+
+@test "help --help exits 0 and prints the help command's usage" {
+  run --separate-stderr "$HULL" help --help
+  assert_success
+  [ -n "$output" ] || { show_run; fail "no usage"; }
+  [ -z "$stderr" ] || { show_run; fail "stderr"; }
 }
 
 @test "spec writes a config.json that run runs" {
@@ -63,6 +73,23 @@ teardown() { hull_teardown; }
   id=$(new_id)
   run --separate-stderr hull_cmd run --bundle "$b" "$id" </dev/null
   assert_success
+}
+
+@test "spec: a cgroup namespace only on a cgroup v2 host, in runc's order" {
+  local b=$T/specbundle want root rootless
+  if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    root="pid network ipc uts mount cgroup" rootless="pid ipc uts mount cgroup user"
+  else
+    root="pid network ipc uts mount" rootless="pid ipc uts mount user"
+  fi
+  mkdir -p "$b"
+  run --separate-stderr "$HULL" spec --bundle "$b"
+  assert_success
+  assert_equal "$(jq -r '[.linux.namespaces[].type] | join(" ")' "$b/config.json")" "$root"
+  rm "$b/config.json"
+  run --separate-stderr "$HULL" spec --rootless --bundle "$b"
+  assert_success
+  assert_equal "$(jq -r '[.linux.namespaces[].type] | join(" ")' "$b/config.json")" "$rootless"
 }
 
 @test "spec refuses to overwrite an existing config.json" {
@@ -120,22 +147,65 @@ teardown() { hull_teardown; }
   [ "$(jq -r .ociVersionMax <<<"$output")" = 1.3.0 ]
 }
 
-@test "--log FILE --log-format json writes a JSON error line for a failing command" {
-  local log=$T/log.json
-  run --separate-stderr hull_cmd --log "$log" --log-format json state "$TAG-missing"
-  assert_hull_error "container does not exist"
-  [ -s "$log" ] || fail "log file is empty"
-  local line
-  line=$(grep '"level":"error"' "$log" | tail -n1)
-  [ -n "$line" ] || fail "no error line in $(cat "$log")"
-  jq -e '.level == "error" and (.msg | test("container does not exist")) and (.time | type == "string")' \
-    <<<"$line" >/dev/null || fail "bad log line: $line"
+# Error output as runc's fatal(): logged through logrus (stderr without
+# --log), and with --log FILE the bare message on stderr as well.
+@test "a failing command writes runc's error line on stderr: time=... level=error msg=..." {
+  run --separate-stderr hull_cmd state "$TAG-missing"
+  assert_status 1
+  [ "${#stderr_lines[@]}" -eq 1 ] || { show_run; fail "one line"; }
+  [[ $stderr =~ ^time=\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})\"\ level=error\ msg=\"container\ does\ not\ exist\"$ ]] ||
+    { show_run; fail "not runc's line"; }
+  [ -z "$output" ] || { show_run; fail "stdout"; }
 }
 
-@test "a failing command prints 'hull: container does not exist' on stderr" {
-  run --separate-stderr hull_cmd state "$TAG-missing"
-  assert_hull_error "container does not exist"
-  is_runc || [ "$stderr" = "hull: container does not exist" ] || { show_run; fail "exact text"; }
+@test "--log-format json without --log: one JSON error object on stderr" {
+  run --separate-stderr hull_cmd --log-format json state "$TAG-missing"
+  assert_status 1
+  [ "${#stderr_lines[@]}" -eq 1 ] || { show_run; fail "one line"; }
+  jq -e '(keys == ["level", "msg", "time"]) and .level == "error" and .msg == "container does not exist"' \
+    <<<"$stderr" >/dev/null || { show_run; fail "bad JSON line"; }
+}
+
+@test "--log FILE --log-format json: the JSON error line in FILE, the bare message on stderr" {
+  local log=$T/log.json
+  run --separate-stderr hull_cmd --log "$log" --log-format json state "$TAG-missing"
+  assert_status 1
+  [ "$stderr" = "container does not exist" ] || { show_run; fail "stderr: the bare message"; }
+  [ "$(wc -l <"$log")" -eq 1 ] || fail "log: $(cat "$log")"
+  jq -e '.level == "error" and .msg == "container does not exist" and (.time | type == "string")' \
+    "$log" >/dev/null || fail "bad log line: $(cat "$log")"
+}
+
+@test "--log FILE (text): the error line in FILE, the bare message on stderr" {
+  local log=$T/log.txt
+  run --separate-stderr hull_cmd --log "$log" state "$TAG-missing"
+  assert_status 1
+  [ "$stderr" = "container does not exist" ] || { show_run; fail "stderr: the bare message"; }
+  grep -Eqx 'time="[^"]+" level=error msg="container does not exist"' "$log" || fail "log: $(cat "$log")"
+}
+
+@test "warnings are runc's level=warning lines: on stderr, or only in the --log file" {
+  hull_only "which configs warn differs"
+  # Ambient capabilities not also inheritable and permitted: hull warns and skips them.
+  cfg '.process.capabilities.ambient = ["CAP_KILL"] | .process.capabilities.inheritable = []'
+  set_args true
+  local id
+  id=$(new_id)
+  run_files hull_cmd run --bundle "$BUNDLE" "$id"
+  assert_success
+  [ "${#stderr_lines[@]}" -eq 1 ] || { show_run; fail "one warning line"; }
+  # RFC 3339 to the second, as logrus' default.
+  [[ $stderr =~ ^time=\"[0-9T:-]+(Z|[+-][0-9]{2}:[0-9]{2})\"\ level=warning\ msg= ]] ||
+    { show_run; fail "not a warning line"; }
+  [[ $(log_msg "$stderr") == "config.json: .process.capabilities.ambient: CAP_KILL "* ]] ||
+    { show_run; fail "message"; }
+  local log=$T/log.json
+  id=$(new_id)
+  run_files hull_cmd --log "$log" --log-format json run --bundle "$BUNDLE" "$id"
+  assert_success
+  [ -z "$stderr" ] || { show_run; fail "warning on stderr with --log"; }
+  jq -e 'select(.level == "warning") | .msg | contains("CAP_KILL")' "$log" >/dev/null ||
+    fail "no warning in the log: $(cat "$log")"
 }
 
 @test "--systemd-cgroup create fails clearly and leaves nothing behind" {

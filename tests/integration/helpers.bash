@@ -303,20 +303,39 @@ assert_equal() {
   [ "$1" = "$2" ] || fail "expected '$2', got '$1'"
 }
 
+# log_msg LINE: the message of a runc-style (logrus) text log line,
+# time="..." level=LEVEL msg="...", unquoted; fails for any other line.
+log_msg() {
+  local m
+  [[ $1 =~ ^time=\"[^\"]+\"\ level=[a-z]+\ msg=(.*)$ ]] || return 1
+  m=${BASH_REMATCH[1]}
+  # Go's %q is JSON but for rare escapes (\x01): then the quoted text.
+  if [[ $m == \"* ]]; then jq -r . <<<"$m" 2>/dev/null || printf '%s\n' "$m"; else printf '%s\n' "$m"; fi
+}
+
 # assert_hull_error SUBSTRING: status non-zero; in hull, stderr is exactly
-# one line starting "hull: " and containing SUBSTRING. With runc only the
+# one error line as runc writes it (time="..." level=error msg="...") whose
+# message contains SUBSTRING; $hull_msg is that message. With runc only the
 # status is checked.
 assert_hull_error() {
   assert_failure
   is_runc && return 0
   [ "${#stderr_lines[@]}" -eq 1 ] || { show_run; fail "expected one line on stderr"; }
-  [[ $stderr == "hull: "* ]] || { show_run; fail "expected stderr to start with 'hull: '"; }
-  [[ $stderr == *"$1"* ]] || { show_run; fail "expected stderr to contain: '$1'"; }
+  [[ $stderr == "time=\""*"\" level=error msg="* ]] || { show_run; fail "expected a 'level=error' log line on stderr"; }
+  hull_msg=$(log_msg "$stderr") || { show_run; fail "not a log line"; }
+  [[ $hull_msg == *"$1"* ]] || { show_run; fail "expected the message to contain: '$1'"; }
 }
 
-# assert_stderr_contains SUBSTRING (runtime-independent texts).
+# assert_stderr_contains SUBSTRING (runtime-independent texts): in stderr,
+# or in the message of one of its log lines (quotes there are escaped).
 assert_stderr_contains() {
-  [[ $stderr == *"$1"* ]] || { show_run; fail "expected stderr to contain: '$1'"; }
+  [[ $stderr == *"$1"* ]] && return 0
+  local l
+  while IFS= read -r l; do
+    [[ $(log_msg "$l") == *"$1"* ]] && return 0
+  done <<<"$stderr"
+  show_run
+  fail "expected stderr to contain: '$1'"
 }
 
 # ---------------------------------------------------- leftovers / cleanup

@@ -187,7 +187,7 @@ PY
   [ -s "$err" ] || fail "the failing create printed nothing"
   if ! is_runc; then
     [ "$(wc -l <"$err")" -eq 1 ] || fail "expected one line: $(cat "$err")"
-    grep -q '^hull: .*exists' "$err" || fail "unclear error: $(cat "$err")"
+    grep -q '^time=.* level=error msg=".*exists' "$err" || fail "unclear error: $(cat "$err")"
   fi
   [ "$(ctr_status "$id")" = created ]
   run --separate-stderr hull_cmd list -q

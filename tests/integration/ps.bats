@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# `ps`: the processes of a container (host PIDs), as JSON or a table.
+# `ps`: the processes of a container (host PIDs), as JSON, a table, or the
+# host's ps output for given arguments.
 
 load helpers
 
@@ -78,13 +79,37 @@ family() {
   assert_hull_error "container does not exist"
 }
 
-@test "ps rejects host ps options it cannot honour" {
-  hull_only "hull does not run the host's ps"
+@test "ps ID ARGS runs the host's ps ARGS, keeping the header and the container's lines" {
   local id
   id=$(new_id)
   family "$id"
-  run --separate-stderr hull_cmd ps "$id" -o pid
-  assert_hull_error "not supported"
+  run --separate-stderr hull_cmd ps "$id" -e -o pid,ppid,args
+  assert_success
+  [[ ${lines[0]} =~ ^\ *PID\ +PPID\ +COMMAND$ ]] || { show_run; fail "not ps' header"; }
+  [ "${#lines[@]}" -eq 3 ] || { show_run; fail "expected a header and 2 rows"; }
+  awk -v p="$init" '$1 == p && / sleep 200$/' <<<"$output" | grep -q . || { show_run; fail "init $init"; }
+  awk -v p="$child" -v pp="$init" '$1 == p && $2 == pp && / sleep 100$/' <<<"$output" | grep -q . ||
+    { show_run; fail "child $child"; }
+}
+
+@test "ps ID -- ARGS: the '--' separates, ARGS go to the host's ps" {
+  hull_only "runc 1.1.5 passes the '--' on to ps, which refuses it"
+  local id
+  id=$(new_id)
+  family "$id"
+  run --separate-stderr hull_cmd ps "$id" -- -o pid,comm
+  assert_success
+  [[ ${lines[0]} =~ ^\ *PID\ +COMMAND$ ]] || { show_run; fail "not ps' header"; }
+}
+
+@test "ps ID ARGS: a ps failure or output without a PID column is an error" {
+  local id
+  id=$(new_id)
+  family "$id"
+  run --separate-stderr hull_cmd ps "$id" --no-such-ps-option
+  assert_hull_error "exit status 1: "
+  run --separate-stderr hull_cmd ps "$id" -o comm
+  assert_hull_error "couldn't find PID field in ps output"
 }
 
 @test "ps --help prints its usage" {
@@ -94,12 +119,12 @@ family() {
   assert_output_contains "format"
 }
 
-@test "ps CONTAINER -ef is accepted (the default view)" {
-  hull_only "runc passes it to the host's ps"
+@test "ps CONTAINER -ef: the host's ps -ef, the container's lines" {
   local id
   id=$(new_id)
   family "$id"
   run --separate-stderr hull_cmd ps "$id" -ef
   assert_success
+  [[ ${lines[0]} == UID*PID*PPID*CMD ]] || { show_run; fail "bad header"; }
   [ "${#lines[@]}" -eq 3 ] || { show_run; fail "expected a header and 2 rows"; }
 }

@@ -66,6 +66,20 @@ teardown() { hull_teardown; }
   assert_output ""
 }
 
+@test "run --keep keeps the stopped container: state says stopped, delete removes it" {
+  local id
+  id=$(new_id)
+  set_sh 'exit 7'
+  run --separate-stderr hull_cmd run --keep --bundle "$BUNDLE" "$id" </dev/null
+  assert_status 7
+  [ "$(ctr_status "$id")" = stopped ] || { ctr_state "$id"; fail "not kept as stopped"; }
+  run --separate-stderr hull_cmd list -q
+  assert_output "$id"
+  run --separate-stderr hull_cmd delete "$id"
+  assert_success
+  assert_nothing_left "$id"
+}
+
 @test "run --detach returns while the container keeps running" {
   local id
   id=$(new_id)

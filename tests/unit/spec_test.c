@@ -337,19 +337,6 @@ test_empty_strings_are_absent (void)
 }
 
 static bool
-test_duplicate_key_last_wins (void)
-{
-  hull_spec *s = NULL;
-  hull_error err = { 0 };
-  CHECK (parse_q (WITH ("'hostname':'a','hostname':'b','annotations':{'k':'1','k':'2'}"), &s, &err) == 0);
-  CHECK_STR (s->hostname, "b");
-  CHECK (s->annotations.n == 1);
-  CHECK_STR (s->annotations.items[0].value, "2");
-  hull_spec_free (s);
-  return true;
-}
-
-static bool
 test_numbers_edges (void)
 {
   hull_spec *s = NULL;
@@ -416,7 +403,8 @@ test_all_rlimits (void)
   };
   char json[4096];
   size_t n = sizeof all / sizeof all[0];
-  int len = snprintf (json, sizeof json, "{" BASE ",'process':{'args':['x'],'cwd':'/','rlimits':[");
+  int len = snprintf (json, sizeof json,
+                     "{'ociVersion':'1.0.2','root':{'path':'r'},'process':{'args':['x'],'cwd':'/','rlimits':[");
   for (size_t i = 0; i < n; i++)
     len += snprintf (json + len, sizeof json - (size_t) len, "%s{'type':'%s','soft':1,'hard':2}",
                      i ? "," : "", all[i].name);
@@ -469,6 +457,59 @@ test_deep_nesting (void)
   free (json);
   CHECK (r < 0);
   CHECK_STR (err.msg, "config.json: invalid JSON: nested deeper than 512 levels (line 1, column 513)");
+  return true;
+}
+
+/* Messages quote at most HULL_SHORT_MAX bytes of a value, then "…". */
+static bool
+test_long_values_cut (void)
+{
+  enum { BIG = 100000 };
+  char *big = malloc (BIG + 1), *json = malloc (BIG + 512), *want = malloc (BIG + 512);
+  CHECK (big != NULL && json != NULL && want != NULL);
+  hull_spec *s = NULL;
+  hull_error err = { 0 };
+
+  memset (big, '9', 5000);
+  big[5000] = '\0';
+  snprintf (json, BIG + 512, "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"},"
+            "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":%s,\"gid\":0}}}", big);
+  CHECK (hull_spec_parse (json, strlen (json), "config.json", &s, &err) < 0);
+  snprintf (want, BIG + 512, "config.json: .process.user.uid: value %.100s… out of range (0..4294967295)", big);
+  CHECK_STR (err.msg, want);
+
+  memset (big, 'a', BIG);
+  big[BIG] = '\0';
+  snprintf (json, BIG + 512, "{" BASE ",\"hostname\":\"%s\"}", big);
+  char *j = q (json);
+  CHECK (hull_spec_parse (j, strlen (j), "config.json", &s, &err) < 0);
+  free (j);
+  CHECK_STR (err.msg, "config.json: .hostname: longer than 64 bytes");
+
+  snprintf (json, BIG + 512, "{" BASE ",'linux':{'namespaces':[{'type':'%s'}]}}", big);
+  j = q (json);
+  CHECK (hull_spec_parse (j, strlen (j), "config.json", &s, &err) < 0);
+  free (j);
+  snprintf (want, BIG + 512, "config.json: .linux.namespaces[0].type: unknown namespace \"%.100s…\"", big);
+  CHECK_STR (err.msg, want);
+
+  /* A long key in the path is cut the same way. */
+  snprintf (json, BIG + 512, "{" BASE ",'annotations':{'%s':1}}", big);
+  j = q (json);
+  CHECK (hull_spec_parse (j, strlen (j), "config.json", &s, &err) < 0);
+  free (j);
+  snprintf (want, BIG + 512, "config.json: .annotations.%.100s…: expected a string", big);
+  CHECK_STR (err.msg, want);
+
+  /* Not inside a UTF-8 character: 99 ASCII bytes, then 2-byte "é"s. */
+  memset (big, 'a', 99);
+  strcpy (big + 99, "éééé");
+  snprintf (want, BIG + 512, "%.99s…", big);
+  CHECK_STR (HULL_SHORT (big), want);
+  CHECK_STR (HULL_SHORT ("short"), "short");
+  free (big);
+  free (json);
+  free (want);
   return true;
 }
 
@@ -531,7 +572,7 @@ test_resources_parse_errors (void)
 static bool
 test_default_template (void)
 {
-  char *json = hull_spec_default_json (false, 0, 0);
+  char *json = hull_spec_default_json (false, false, 0, 0);
   CHECK (json != NULL);
   CHECK (strstr (json, "\n\t\"ociVersion\": \"1.3.0\"") != NULL);
   hull_spec *s = NULL;
@@ -562,9 +603,9 @@ test_default_template (void)
   CHECK_STR (s->mounts[2].options.v[5], "gid=5");
   CHECK_STR (s->mounts[5].type, "sysfs");
   CHECK_STR (s->mounts[6].destination, "/sys/fs/cgroup");
-  CHECK (s->linux_->n_namespaces == 6);
+  CHECK (s->linux_->n_namespaces == 5);
   CHECK (hull_spec_namespace (s, HULL_NS_NETWORK) != NULL);
-  CHECK (hull_spec_namespace (s, HULL_NS_CGROUP) != NULL);
+  CHECK (hull_spec_namespace (s, HULL_NS_CGROUP) == NULL);
   CHECK (hull_spec_namespace (s, HULL_NS_USER) == NULL);
   CHECK (s->linux_->n_uid_mappings == 0);
   CHECK (s->linux_->resources != NULL && s->linux_->resources->n_devices == 1);
@@ -574,10 +615,42 @@ test_default_template (void)
   return true;
 }
 
+/* runc's namespace lists, the cgroup one only when asked (cgroup v2). */
+static bool
+test_default_template_namespaces (void)
+{
+  static const struct {
+    bool rootless, cgroupns;
+    const char *want;
+  } cases[] = {
+    { false, false, "pid network ipc uts mount" },
+    { false, true, "pid network ipc uts mount cgroup" },
+    { true, false, "pid ipc uts mount user" },
+    { true, true, "pid ipc uts mount cgroup user" },
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    {
+      char *json = hull_spec_default_json (cases[i].rootless, cases[i].cgroupns, 0, 0);
+      CHECK (json != NULL);
+      hull_spec *s = NULL;
+      hull_error err = { 0 };
+      int r = hull_spec_parse (json, strlen (json), "config.json", &s, &err);
+      free (json);
+      CHECK (r == 0);
+      char got[128] = "";
+      for (size_t j = 0; j < s->linux_->n_namespaces; j++)
+        snprintf (got + strlen (got), sizeof got - strlen (got), "%s%s", j ? " " : "",
+                  hull_ns_type_name (s->linux_->namespaces[j].type));
+      hull_spec_free (s);
+      CHECK_STR (got, cases[i].want);
+    }
+  return true;
+}
+
 static bool
 test_default_template_rootless (void)
 {
-  char *json = hull_spec_default_json (true, 1234, 5678);
+  char *json = hull_spec_default_json (true, false, 1234, 5678);
   CHECK (json != NULL);
   hull_spec *s = NULL;
   hull_error err = { 0 };
@@ -617,7 +690,7 @@ test_load_file (void)
   char path[] = "/tmp/hull-spec-test-XXXXXX";
   int fd = mkstemp (path);
   CHECK (fd >= 0);
-  char *json = hull_spec_default_json (false, 0, 0);
+  char *json = hull_spec_default_json (false, false, 0, 0);
   size_t len = strlen (json);
   bool wrote = write (fd, json, len) == (ssize_t) len;
   close (fd);
@@ -681,6 +754,8 @@ test_process_parse (void)
     { "{'args': ['true'], 'cwd': '/', 'user': {'uid': -1, 'gid': 0}}", "proc.json: .user.uid: " },
     { "['true']", "proc.json: expected an object" },
     { "{'args': ['true'], 'cwd': '/'", "proc.json: invalid JSON" },
+    { "{'args': ['true'], 'cwd': '/', 'capabilities': {'permitted': ['CAP_NOPE']}}",
+      "proc.json: .capabilities.permitted[0]: unknown capability \"CAP_NOPE\"" },
   };
   for (size_t i = 0; i < sizeof bad_procs / sizeof bad_procs[0]; i++)
     {
@@ -733,7 +808,6 @@ main (void)
   RUN (test_unknown_fields_ignored);
   RUN (test_null_is_absent);
   RUN (test_empty_strings_are_absent);
-  RUN (test_duplicate_key_last_wins);
   RUN (test_numbers_edges);
   RUN (test_spec_namespace);
   RUN (test_ns_names);
@@ -747,10 +821,12 @@ main (void)
   RUN (test_nul_byte);
   RUN (test_deep_nesting);
   RUN (test_unterminated_buffer);
+  RUN (test_long_values_cut);
   RUN (test_resources_parse);
   RUN (test_resources_parse_errors);
   RUN (test_default_template);
   RUN (test_default_template_rootless);
+  RUN (test_default_template_namespaces);
   RUN (test_load_file);
   RUN (test_example_config);
   RUN (test_process_parse);

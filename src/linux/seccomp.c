@@ -11,7 +11,12 @@
  * whose action equals the default action are skipped; unknown syscall
  * names are ignored; args of one rule are AND'ed, unless two of them test
  * the same argument, in which case each arg becomes a rule of its own (an
- * OR). SCMP_ACT_NOTIFY may not be the default action. */
+ * OR). SCMP_ACT_NOTIFY may not be the default action, nor be used for
+ * write (runc's rule) or sendmsg. A stub in front of the filter makes
+ * syscalls newer than the profile fail with ENOSYS (seccomp_enosys.c).
+ *
+ * init loads the filter as its last step before execve (apply.c), so only
+ * the program's own syscalls need to be allowed. */
 #include "config.h"
 #include "linux/security.h"
 #include "linux/seccomp_enosys.h"
@@ -603,12 +608,10 @@ hull_seccomp_load (hull_seccomp_ctx *ctx, hull_error *err)
     return hull_fail_errno (err, "seccomp: load the filter");
   if (!ctx->notify)
     return 0;
-  /* The listener owns the notify fd from now on. */
-  cleanup_close int notify_fd = (int) r;
-  if (send_notify_fd (ctx, notify_fd, err) < 0)
-    return -1;
-  close (ctx->listener_fd);
-  ctx->listener_fd = -1;
-  return 0;
+  /* The listener owns the notify fd from now on. Ours, and the connection,
+     are close-on-exec: closing them here would be one more syscall the
+     profile must allow (with a KILL default, not allowing it kills us). */
+  int notify_fd = (int) r;
+  return send_notify_fd (ctx, notify_fd, err);
 }
 

@@ -117,7 +117,7 @@ BUSYBOX_ONLY='["execve", "arch_prctl", "set_tid_address", "set_robust_list", "rs
   "prlimit64", "brk", "mmap", "munmap", "mprotect", "readlink", "getrandom", "uname",
   "getuid", "geteuid", "getgid", "getegid", "getpid", "getppid", "prctl",
   "rt_sigaction", "rt_sigprocmask", "newfstatat", "fstat", "openat", "read", "write",
-  "sendfile", "close", "fcntl", "dup2", "nanosleep", "clock_nanosleep", "exit_group"]'
+  "sendfile", "close", "fcntl", "dup2", "getcwd", "nanosleep", "clock_nanosleep", "exit_group"]'
 
 # minimal_profile: default SCMP_ACT_ERRNO, only BUSYBOX_ONLY allowed.
 minimal_profile() {
@@ -477,6 +477,21 @@ notify_mkdir() {
   wait_for_status "$id" stopped
   [ "$(cat "$T/$id.out")" = denied ] || fail "out: $(cat "$T/$id.out") err: $(cat "$T/$id.err")"
   grep -q "Operation not permitted" "$T/$id.err" || fail "err: $(cat "$T/$id.err")"
+}
+
+# Not even close(2): the fds go at execve (close-on-exec).
+@test "SCMP_ACT_NOTIFY under a kill-by-default allow-list: sendmsg is all it needs beyond the program" {
+  hull_only "runc needs more: it closes fds and changes uid under the filter"
+  nnp false
+  seccomp "$(jq -n --argjson n "$BUSYBOX_ONLY" --arg p "$T/l.sock" \
+    '{defaultAction: "SCMP_ACT_KILL_PROCESS", listenerPath: $p,
+      syscalls: [{names: ($n - ["close"] + ["sendmsg"]), action: "SCMP_ACT_ALLOW"},
+                 {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}')"
+  start_listener 28
+  in_container 'echo hi; exec mkdir /tmp/x'
+  assert_status 1
+  assert_output hi
+  assert_stderr_contains "No space left on device"
 }
 
 @test "features reports seccomp enabled with actions, operators and archs" {

@@ -63,7 +63,7 @@ KILL_PROBE='for s in 0 CONT WINCH; do if kill -$s $$ 2>/dev/null; then printf "o
   assert_output "$(printf 'Seccomp:\t2\nSeccomp_filters:\t1')"
 }
 
-@test "noNewPrivileges false, user nobody: loaded before the identity change, in force" {
+@test "noNewPrivileges false, user nobody: the filter is in force" {
   nnp false
   cfg '.process.user = {uid: 65534, gid: 65534}'
   deny_mkdir SCMP_ACT_ERRNO

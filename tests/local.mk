@@ -9,3 +9,5 @@ include $(srcdir)/tests/unit/stats.mk
 include $(srcdir)/tests/unit/hooks.mk
 include $(srcdir)/tests/unit/sync.mk
 include $(srcdir)/tests/unit/devices_bpf.mk
+include $(srcdir)/tests/unit/fds.mk
+include $(srcdir)/tests/unit/seccomp_enosys.mk

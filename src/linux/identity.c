@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,13 +124,24 @@ set_groups (const hull_spec *spec, hull_error *err)
 }
 
 int
-hull_identity_apply (const hull_spec *spec, hull_error *err)
+hull_identity_apply (const hull_spec *spec, bool keep_sys_admin, hull_error *err)
 {
   hull_process *proc = spec->process;
   const hull_user *user = &proc->user;
   hull_cap_masks masks;
   if (hull_caps_resolve (proc->capabilities, false, &masks, err) < 0)
     return -1;
+  /* Without no_new_privs, loading a seccomp filter takes CAP_SYS_ADMIN.
+   * Keeping it until then changes nothing for the program: execve gives
+   * uid 0 inheritable|bounding (+ambient) and any other uid its ambient set
+   * (or the file's capabilities), never the permitted or effective set it
+   * was called with; the bounding, inheritable and ambient sets are the
+   * spec's. So the filter can come last, after every syscall of ours. */
+  if (keep_sys_admin)
+    {
+      masks.permitted |= UINT64_C (1) << CAP_SYS_ADMIN;
+      masks.effective |= UINT64_C (1) << CAP_SYS_ADMIN;
+    }
   /* Still root: the container's /etc/passwd may be unreadable to the user. */
   if (set_home (proc, err) < 0)
     return -1;

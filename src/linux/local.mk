@@ -18,6 +18,7 @@ libhull_a_SOURCES += \
 	src/linux/safe_path.c \
 	src/linux/sched.c \
 	src/linux/seccomp.c \
+	src/linux/seccomp_enosys.c \
 	src/linux/sysctl.c
 noinst_HEADERS += \
 	include/hull/rootfs.h \
@@ -30,4 +31,5 @@ noinst_HEADERS += \
 	src/linux/procfs.h \
 	src/linux/rootfs_internal.h \
 	src/linux/safe_path.h \
+	src/linux/seccomp_enosys.h \
 	src/linux/security.h

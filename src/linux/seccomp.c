@@ -11,9 +11,15 @@
  * whose action equals the default action are skipped; unknown syscall
  * names are ignored; args of one rule are AND'ed, unless two of them test
  * the same argument, in which case each arg becomes a rule of its own (an
- * OR). SCMP_ACT_NOTIFY may not be the default action. */
+ * OR). SCMP_ACT_NOTIFY may not be the default action, nor be used for
+ * write (runc's rule) or sendmsg. A stub in front of the filter makes
+ * syscalls newer than the profile fail with ENOSYS (seccomp_enosys.c).
+ *
+ * init loads the filter as its last step before execve (apply.c), so only
+ * the program's own syscalls need to be allowed. */
 #include "config.h"
 #include "linux/security.h"
+#include "linux/seccomp_enosys.h"
 #include <hull/cleanup.h>
 #include <hull/log.h>
 #include <ctype.h>
@@ -279,9 +285,13 @@ compile (const hull_seccomp *s, hull_seccomp_ctx *ctx, bool quiet, hull_error *e
   if (f == NULL)
     return hull_fail (err, EINVAL, "seccomp: create a filter with default action %s",
                       s->default_action);
+  if (s->architectures.n > HULL_SECCOMP_MAX_ARCHS)
+    return hull_fail (err, 0, "config.json: .linux.seccomp.architectures: more than %d",
+                      HULL_SECCOMP_MAX_ARCHS);
+  uint32_t archs[HULL_SECCOMP_MAX_ARCHS];
   for (size_t i = 0; i < s->architectures.n; i++)
     {
-      uint32_t arch = resolve_arch (s->architectures.v[i]);
+      uint32_t arch = archs[i] = resolve_arch (s->architectures.v[i]);
       if (arch == 0)
         return hull_fail (err, 0, "config.json: .linux.seccomp.architectures[%zu]: unknown "
                           "architecture \"%s\"", i, s->architectures.v[i]);
@@ -301,11 +311,14 @@ compile (const hull_seccomp *s, hull_seccomp_ctx *ctx, bool quiet, hull_error *e
       if (strcmp (sc->action, "SCMP_ACT_NOTIFY") == 0)
         {
           /* init hands the fd over with sendmsg after loading: a notified
-             sendmsg would wait for a listener that has no fd yet. */
+             sendmsg would wait for a listener that has no fd yet. runc
+             refuses write for the same reason (its init writes the fd
+             number to the runtime): refused too, with runc's words. */
           for (size_t j = 0; j < sc->names.n; j++)
-            if (strcmp (sc->names.v[j], "sendmsg") == 0)
+            if (strcmp (sc->names.v[j], "sendmsg") == 0 || strcmp (sc->names.v[j], "write") == 0)
               return hull_fail (err, 0, "config.json: .linux.seccomp.syscalls[%zu]: "
-                                "SCMP_ACT_NOTIFY cannot be used for sendmsg", i);
+                                "SCMP_ACT_NOTIFY cannot be used for the %s syscall", i,
+                                sc->names.v[j]);
           ctx->notify = true;
         }
       if (add_syscall_rules (f, sc, i, default_action, quiet, err) < 0)
@@ -338,16 +351,24 @@ compile (const hull_seccomp *s, hull_seccomp_ctx *ctx, bool quiet, hull_error *e
   if (size < 0)
     return hull_fail_errno (err, "seccomp: size of the filter");
   size_t n = (size_t) size / sizeof (struct sock_filter);
-  if (n == 0 || n > BPF_MAXINSNS)
-    return hull_fail (err, E2BIG, "seccomp: the filter has %zu instructions (at most %d)", n,
-                      BPF_MAXINSNS);
+
+  struct sock_filter stub[256];
+  size_t n_stub;
+  if (hull_seccomp_enosys_stub (s, default_action, archs, s->architectures.n, stub,
+                                N (stub), &n_stub, err) < 0)
+    return -1;
+  if (n == 0 || n + n_stub > BPF_MAXINSNS)
+    return hull_fail (err, E2BIG, "seccomp: the filter has %zu instructions (at most %d)",
+                      n + n_stub, BPF_MAXINSNS);
   free (ctx->insns);
-  ctx->insns = malloc ((size_t) size);
+  ctx->insns = malloc ((n + n_stub) * sizeof (struct sock_filter));
   if (ctx->insns == NULL)
     return hull_fail (err, ENOMEM, "seccomp");
-  if (pread (fd, ctx->insns, (size_t) size, 0) != size)
+  /* The stub first: it falls through into libseccomp's program. */
+  memcpy (ctx->insns, stub, n_stub * sizeof stub[0]);
+  if (pread (fd, ctx->insns + n_stub, (size_t) size, 0) != size)
     return hull_fail (err, errno ? errno : EIO, "seccomp: read back the filter");
-  ctx->n_insns = (unsigned short) n;
+  ctx->n_insns = (unsigned short) (n + n_stub);
   return 0;
 }
 
@@ -587,20 +608,10 @@ hull_seccomp_load (hull_seccomp_ctx *ctx, hull_error *err)
     return hull_fail_errno (err, "seccomp: load the filter");
   if (!ctx->notify)
     return 0;
-  /* The listener owns the notify fd from now on. */
-  cleanup_close int notify_fd = (int) r;
-  if (send_notify_fd (ctx, notify_fd, err) < 0)
-    return -1;
-  close (ctx->listener_fd);
-  ctx->listener_fd = -1;
-  return 0;
+  /* The listener owns the notify fd from now on. Ours, and the connection,
+     are close-on-exec: closing them here would be one more syscall the
+     profile must allow (with a KILL default, not allowing it kills us). */
+  int notify_fd = (int) r;
+  return send_notify_fd (ctx, notify_fd, err);
 }
 
-int
-hull_seccomp_load_early (const hull_spec *spec)
-{
-  /* Without no_new_privs only CAP_SYS_ADMIN may load a filter: load it
-     before the identity change drops that, as runc does. */
-  return spec_seccomp (spec) != NULL
-         && !(spec->process && spec->process->no_new_privileges);
-}

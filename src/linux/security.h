@@ -5,6 +5,7 @@
 #ifndef HULL_LINUX_SECURITY_H
 #define HULL_LINUX_SECURITY_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include <hull/error.h>
 #include <hull/spec.h>
@@ -12,8 +13,11 @@
 /* identity.c: capability names, user. */
 int hull_identity_check (const hull_spec *spec, hull_error *err);
 /* Supplementary groups, gid, uid, the five capability sets, umask,
- * no_new_privs. After this init may no longer be privileged. */
-int hull_identity_apply (const hull_spec *spec, hull_error *err);
+ * no_new_privs. After this init may no longer be privileged, except that
+ * keep_sys_admin leaves CAP_SYS_ADMIN permitted and effective, for a
+ * seccomp filter loaded without no_new_privs right before execve (which
+ * computes the program's sets without regard to these two). */
+int hull_identity_apply (const hull_spec *spec, bool keep_sys_admin, hull_error *err);
 
 /* attrs.c: rlimits, oomScoreAdj, personality, ioPriority, scheduler,
  * execCPUAffinity.initial, memoryPolicy. Applied while still privileged. */
@@ -54,9 +58,6 @@ int hull_seccomp_set_process (hull_seccomp_ctx *ctx, const hull_spec *spec, cons
                               hull_error *err);
 /* Loads the filter and sends the notify fd to the listener. */
 int hull_seccomp_load (hull_seccomp_ctx *ctx, hull_error *err);
-/* True when the filter must be loaded while init still has CAP_SYS_ADMIN
- * (no noNewPrivileges), i.e. before the identity change, as runc does. */
-int hull_seccomp_load_early (const hull_spec *spec);
 void hull_seccomp_free (hull_seccomp_ctx *ctx);
 /* The linux.seccomp.flags hull knows: the i-th name (NULL past the end),
    and whether this kernel accepts it (features' knownFlags, supportedFlags). */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/close_range.h>
@@ -16,6 +17,68 @@ static int
 cmp_int (const void *a, const void *b)
 {
   return *(const int *) a - *(const int *) b;
+}
+
+/* fds first..last (inclusive) closed, or made close-on-exec. close_range(2)
+ * first; where it is missing (Linux < 5.9; CLOSE_RANGE_CLOEXEC < 5.11) or
+ * filtered out (a seccomp profile around the runtime itself), one fd at a
+ * time: those /proc/self/fd lists, or without procfs every number up to
+ * the fd limit. */
+static int
+fd_range (unsigned int first, unsigned int last, bool cloexec, hull_error *err)
+{
+  if (first > last)
+    return 0;
+  if (syscall (SYS_close_range, first, last, cloexec ? CLOSE_RANGE_CLOEXEC : 0) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EPERM && errno != EINVAL)
+    return hull_fail_errno (err, "close_range %u..%u", first, last);
+
+  cleanup_closedir DIR *d = opendir ("/proc/self/fd");
+  if (d != NULL)
+    {
+      struct dirent *e;
+      while ((e = readdir (d)) != NULL)
+        {
+          char *end;
+          unsigned long fd = strtoul (e->d_name, &end, 10);
+          if (*end != '\0' || end == e->d_name || fd < first || fd > last
+              || (int) fd == dirfd (d))
+            continue;
+          if (cloexec)
+            {
+              int fl = fcntl ((int) fd, F_GETFD);
+              if (fl >= 0 && !(fl & FD_CLOEXEC) && fcntl ((int) fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+                return hull_fail_errno (err, "fcntl F_SETFD FD_CLOEXEC on fd %lu", fd);
+            }
+          else
+            close ((int) fd);
+        }
+      return 0;
+    }
+
+  struct rlimit rl;
+  if (getrlimit (RLIMIT_NOFILE, &rl) < 0)
+    return hull_fail_errno (err, "getrlimit RLIMIT_NOFILE");
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <= last)
+    last = rl.rlim_cur ? (unsigned int) rl.rlim_cur - 1 : 0;
+  for (unsigned int fd = first; fd <= last && fd >= first; fd++)
+    {
+      int fl = fcntl ((int) fd, F_GETFD);
+      if (fl < 0)
+        continue;
+      if (!cloexec)
+        close ((int) fd);
+      else if (!(fl & FD_CLOEXEC) && fcntl ((int) fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+        return hull_fail_errno (err, "fcntl F_SETFD FD_CLOEXEC on fd %u", fd);
+    }
+  return 0;
+}
+
+int
+hull_fds_cloexec_from (unsigned int first, hull_error *err)
+{
+  return fd_range (first, ~0U, true, err);
 }
 
 int
@@ -56,8 +119,8 @@ hull_close_fds_except (const int *keep_in, size_t n, int preserve_fds, hull_erro
       unsigned int to = i < n ? (unsigned) keep[i] : ~0U;
       if (i < n && to < from)
         continue;
-      if (to > from && syscall (SYS_close_range, from, to - 1, 0) < 0)
-        return hull_fail_errno (err, "close_range");
+      if (to > from && fd_range (from, i < n ? to - 1 : ~0U, false, err) < 0)
+        return -1;
       if (i < n)
         from = to + 1;
     }
@@ -74,11 +137,11 @@ hull_process_apply (const hull_apply_args *a, const char **exe, hull_error *err)
     return -1;
   if (hull_lsm_apply (spec, err) < 0)
     return -1;
-  if (a->seccomp && hull_seccomp_load_early (spec) && hull_seccomp_load (a->seccomp, err) < 0)
-    return -1;
   if (hull_cwd_enter (proc->cwd, err) < 0)
     return -1;
-  if (hull_identity_apply (spec, err) < 0)
+  /* The filter is loaded last (hull_process_seal); without no_new_privs
+     that takes CAP_SYS_ADMIN, kept until execve. */
+  if (hull_identity_apply (spec, a->seccomp != NULL && !proc->no_new_privileges, err) < 0)
     return -1;
   if (hull_cwd_reenter (proc->cwd, err) < 0)
     return -1;
@@ -89,9 +152,21 @@ hull_process_apply (const hull_apply_args *a, const char **exe, hull_error *err)
     return -1;
 
   /* Only stdio and the preserved fds reach the program. */
-  unsigned int first = 3 + (unsigned) a->preserve_fds;
-  if (syscall (SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return hull_fail_errno (err, "close_range");
+  return hull_fds_cloexec_from (3 + (unsigned) a->preserve_fds, err);
+}
+
+int
+hull_process_seal (const hull_apply_args *a, const char *exe, hull_error *err)
+{
+  /* Again: the image may have changed since the first check. */
+  if (a->self_exe && hull_exec_check_chain (exe, a->self_exe, err) < 0)
+    return -1;
+  if (hull_process_affinity_final (a->spec, err) < 0)
+    return -1;
+  /* Last, so that none of our own syscalls is filtered: a profile need
+     only allow what the program does, and execve. */
+  if (a->seccomp && hull_seccomp_load (a->seccomp, err) < 0)
+    return -1;
   return 0;
 }
 
@@ -99,15 +174,6 @@ int
 hull_process_execve (const hull_apply_args *a, const char *exe, hull_error *err)
 {
   const hull_process *proc = a->spec->process;
-  /* Again: the image may have changed since the first check. Before
-     seccomp, which may deny the open. */
-  if (a->self_exe && hull_exec_check_chain (exe, a->self_exe, err) < 0)
-    return -1;
-  if (hull_process_affinity_final (a->spec, err) < 0)
-    return -1;
-  /* As late as possible, so our own syscalls are not filtered. */
-  if (a->seccomp && !hull_seccomp_load_early (a->spec) && hull_seccomp_load (a->seccomp, err) < 0)
-    return -1;
   execve (exe, proc->args.v, proc->env.v);
   return hull_fail_errno (err, "exec %s", proc->args.v[0]);
 }

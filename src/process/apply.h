@@ -4,6 +4,7 @@
 #ifndef HULL_PROCESS_APPLY_H
 #define HULL_PROCESS_APPLY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <hull/error.h>
@@ -22,17 +23,24 @@ typedef struct {
  * own and are closed too. */
 int hull_close_fds_except (const int *keep, size_t n, int preserve_fds, hull_error *err);
 
+/* Every fd from first on made close-on-exec (close_range, with a
+ * fallback where it is unavailable). */
+int hull_fds_cloexec_from (unsigned int first, hull_error *err);
+
 /* From the process attributes to the program found and checked: rlimits
- * and the other attributes while privileged, LSM labels, the seccomp
- * filter when it must precede the uid change, cwd, identity and
+ * and the other attributes while privileged, LSM labels, cwd, identity and
  * capabilities, the program looked up in the container's PATH; then every
  * fd but stdio and the preserved ones is made close-on-exec. *exe points
  * into static storage. */
 int hull_process_apply (const hull_apply_args *a, const char **exe, hull_error *err);
 
-/* The last steps, then execve: the program is checked again (it may have
- * changed), execCPUAffinity.final, the seccomp filter when late. Returns
- * only on failure, err filled. */
+/* The last steps before execve: the program is checked again (it may have
+ * changed), execCPUAffinity.final, then the seccomp filter. After it, the
+ * caller runs only what runc runs inside the filter (startContainer
+ * hooks) and hull_process_execve. */
+int hull_process_seal (const hull_apply_args *a, const char *exe, hull_error *err);
+
+/* execve. Returns only on failure, err filled. */
 int hull_process_execve (const hull_apply_args *a, const char *exe, hull_error *err);
 
 #endif

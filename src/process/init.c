@@ -221,7 +221,10 @@ start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *secco
   };
   if (wait_for_start (a->fifo_fd, &err) < 0)
     goto fail;
-  /* In the container, as its user, before the program (config.md). */
+  if (hull_process_seal (&apply, exe, &err) < 0)
+    goto fail;
+  /* In the container, as its user, before the program (config.md); under
+   * the seccomp filter, as with runc. */
   if (run_init_hooks (a, HULL_HOOK_START_CONTAINER, HULL_STATUS_CREATED, &err) < 0)
     goto fail;
   hull_process_execve (&apply, exe, &err);

@@ -116,7 +116,7 @@ process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
         hull_fail_errno (&err, "sigprocmask");
       else if (prctl (PR_SET_PDEATHSIG, 0) < 0)
         hull_fail_errno (&err, "prctl PR_SET_PDEATHSIG");
-      else
+      else if (hull_process_seal (&apply, exe, &err) == 0)
         hull_process_execve (&apply, exe, &err);
     }
   hull_error ignored;

@@ -376,15 +376,16 @@ nspid() { awk '/^NSpid:/ { print $NF }' "/proc/$1/status"; }
   need_attack notifyhold
   command -v setpriv >/dev/null || skip "setpriv not installed"
   cp "$ATTACKS/procpeek" "$BUNDLE/rootfs/procpeek"
-  # A notify agent that holds the exec'd process in its PATH lookup
-  # (access(2)), after its identity change and before execve: seccomp is
-  # loaded early when noNewPrivileges is false.
+  # A notify agent that holds the exec'd process in its first notified
+  # syscall under the filter, the execve(2) itself (the filter is loaded
+  # last): after its identity change, still the hull binary. Without
+  # noNewPrivileges it still has CAP_SYS_ADMIN there, for the filter.
   "$ATTACKS/notifyhold" "$T/hold.sock" "$T/held" 3>&- &
   HULL_CLEANUP+=("kill $!")
   wait_for_file "$T/hold.sock"
   cfg --arg p "$T/hold.sock" '.process.noNewPrivileges = false
     | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", listenerPath: $p,
-        syscalls: [{names: ["access", "faccessat", "faccessat2"], action: "SCMP_ACT_NOTIFY"}]}'
+        syscalls: [{names: ["execve"], action: "SCMP_ACT_NOTIFY"}]}'
   # The container's own process is the attacker: procpeek on the pid in
   # /tmp/goN, results in /tmp/peekN.{out,rc}.
   ID=$(new_id)

@@ -14,6 +14,13 @@ setup_file() {
   export ALL_SYSCALLS=$BATS_FILE_TMPDIR/syscalls
   echo '#include <sys/syscall.h>' | gcc -E -dM - |
     sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' | sort -u >"$ALL_SYSCALLS"
+  # "name number" for this machine's own ABI.
+  export SYSCALL_NRS=$BATS_FILE_TMPDIR/syscall-nrs
+  echo '#include <sys/syscall.h>' | gcc -E -dM - |
+    sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$/\1 \2/p' >"$SYSCALL_NRS"
+  # A static probe for raw syscall numbers (the rootfs is busybox only).
+  export SYSNO=$BATS_FILE_TMPDIR/sysno
+  gcc -O2 -static -Wall -o "$SYSNO" "$HULL_TOP/tests/helpers/seccomp/sysno.c"
 }
 setup() { hull_setup; }
 teardown() { hull_teardown; }
@@ -56,7 +63,7 @@ KILL_PROBE='for s in 0 CONT WINCH; do if kill -$s $$ 2>/dev/null; then printf "o
   assert_output "$(printf 'Seccomp:\t2\nSeccomp_filters:\t1')"
 }
 
-@test "noNewPrivileges false, user nobody: loaded before the identity change, in force" {
+@test "noNewPrivileges false, user nobody: the filter is in force" {
   nnp false
   cfg '.process.user = {uid: 65534, gid: 65534}'
   deny_mkdir SCMP_ACT_ERRNO
@@ -102,6 +109,101 @@ KILL_PROBE='for s in 0 CONT WINCH; do if kill -$s $$ 2>/dev/null; then printf "o
   assert_failure
   assert_output allowed
   assert_stderr_contains "Operation not permitted"
+}
+
+# What busybox needs for sh -c 'echo ...; cat FILE' (and sleep), and execve:
+# nothing the runtime itself needs after loading the filter.
+BUSYBOX_ONLY='["execve", "arch_prctl", "set_tid_address", "set_robust_list", "rseq",
+  "prlimit64", "brk", "mmap", "munmap", "mprotect", "readlink", "getrandom", "uname",
+  "getuid", "geteuid", "getgid", "getegid", "getpid", "getppid", "prctl",
+  "rt_sigaction", "rt_sigprocmask", "newfstatat", "fstat", "openat", "read", "write",
+  "sendfile", "close", "fcntl", "dup2", "getcwd", "nanosleep", "clock_nanosleep", "exit_group"]'
+
+# minimal_profile: default SCMP_ACT_ERRNO, only BUSYBOX_ONLY allowed.
+minimal_profile() {
+  seccomp "$(jq -n --argjson n "$BUSYBOX_ONLY" \
+    '{defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+      syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"}]}')"
+  [ "$(uname -m)" = x86_64 ] || cfg '.linux.seccomp.architectures = []'
+}
+
+@test "an allow-list of only what the program needs: runs, root and nobody, with and without noNewPrivileges" {
+  hull_only "runc needs more: it closes fds and changes uid under the filter"
+  minimal_profile
+  local v u
+  for v in false true; do
+    for u in 0 65534; do
+      nnp "$v"
+      cfg --argjson u "$u" '.process.user = {uid: $u, gid: $u}'
+      in_container 'echo hello; cat /proc/self/status'
+      assert_success
+      [ "${lines[0]}" = hello ] || { show_run; fail "nnp $v uid $u"; }
+      assert_output_contains "$(printf 'Uid:\t%s\t' "$u")"
+    done
+  done
+}
+
+@test "an allow-list of only what the program needs: exec runs too (noNewPrivileges false)" {
+  hull_only "runc needs more: it closes fds and changes uid under the filter"
+  nnp false
+  minimal_profile
+  local id
+  id=$(new_id)
+  start_sleeper "$id"
+  run --separate-stderr hull_cmd exec "$id" sh -c 'echo exec-ok; cat /etc/group' </dev/null
+  assert_success
+  assert_output_contains exec-ok
+  assert_output_contains nobody
+}
+
+# nr NAME: the syscall's number on this machine.
+nr() { awk -v n="$1" '$1 == n { print $2 }' "$SYSCALL_NRS"; }
+
+@test "a syscall newer than every one the profile names gets ENOSYS, older unlisted ones the default errno" {
+  [ "$(uname -m)" = x86_64 ] || skip "syscall numbers chosen for x86_64"
+  cp "$SYSNO" "$BUNDLE/rootfs/bin/sysno"
+  # Everything numbered below 400 but getcpu and mkdir, mkdir with errno 28;
+  # the newest named is below 400: 1000 and 436 (close_range) are newer.
+  local names
+  names=$(awk '$2 < 400 && $1 != "getcpu" && $1 != "mkdir" { print $1 }' "$SYSCALL_NRS" |
+    jq -R . | jq -s .)
+  local d
+  for d in SCMP_ACT_ERRNO SCMP_ACT_KILL_PROCESS; do
+    seccomp "$(jq -n --arg d "$d" --argjson n "$names" \
+      '{defaultAction: $d, architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+        syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"},
+                   {names: ["mkdir"], action: "SCMP_ACT_ERRNO", errnoRet: 28}]}')"
+    set_args /bin/sysno 1000 436 "$(nr mkdir)" "$(nr getcpu)"
+    run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$(new_id)" </dev/null
+    if [ "$d" = SCMP_ACT_ERRNO ]; then
+      assert_success
+      assert_output "$(printf '1000=38\n436=38\n%s=28\n%s=1' "$(nr mkdir)" "$(nr getcpu)")"
+    else
+      # Killed by getcpu, the only call the default action still meets.
+      assert_status 159
+      assert_output "$(printf '1000=38\n436=38\n%s=28' "$(nr mkdir)")"
+    fi
+  done
+
+  # Allow by default: no stub, the kernel's own ENOSYS.
+  cfg '.linux.seccomp.defaultAction = "SCMP_ACT_ALLOW"'
+  set_args /bin/sysno 1000 "$(nr mkdir)"
+  run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$(new_id)" </dev/null
+  assert_success
+  assert_output "$(printf '1000=38\n%s=28' "$(nr mkdir)")"
+}
+
+@test "no architectures listed: no ENOSYS stub, as runc" {
+  [ "$(uname -m)" = x86_64 ] || skip "syscall numbers chosen for x86_64"
+  cp "$SYSNO" "$BUNDLE/rootfs/bin/sysno"
+  local names
+  names=$(awk '$2 < 400 { print $1 }' "$SYSCALL_NRS" | jq -R . | jq -s .)
+  seccomp "$(jq -n --argjson n "$names" \
+    '{defaultAction: "SCMP_ACT_ERRNO", syscalls: [{names: $n, action: "SCMP_ACT_ALLOW"}]}')"
+  set_args /bin/sysno 1000
+  run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$(new_id)" </dev/null
+  assert_success
+  assert_output "1000=1"
 }
 
 @test "SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP: SIGSYS (159)" {
@@ -229,6 +331,12 @@ bad_seccomp() {
     "SCMP_ACT_NOTIFY cannot be the default action"
 }
 
+@test "SCMP_ACT_NOTIFY on write: create fails, nothing left (runc's words)" {
+  bad_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$T/none.sock\",
+    \"syscalls\": [{\"names\": [\"mkdir\", \"write\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}" \
+    "SCMP_ACT_NOTIFY cannot be used for the write syscall"
+}
+
 @test "errnoRet out of range: create fails, nothing left" {
   hull_only "runc truncates errnoRet"
   bad_seccomp '{"defaultAction": "SCMP_ACT_ALLOW",
@@ -269,6 +377,56 @@ bad_seccomp() {
   [ "$(cat "$T/$id.out")" = started ] || fail "out: $(cat "$T/$id.out") err: $(cat "$T/$id.err")"
 }
 
+@test "startContainer hooks run under the filter, noNewPrivileges true and false, as runc" {
+  printf '%s\n' '#!/bin/sh' \
+    'grep "^Seccomp:" /proc/self/status >/tmp/hook.out' \
+    'mkdir /tmp/hookdir 2>/dev/null || echo denied >>/tmp/hook.out' | container_script hook.sh
+  cfg '.hooks.startContainer = [{"path": "/hook.sh"}]'
+  deny_mkdir SCMP_ACT_ERRNO
+  local v
+  for v in true false; do
+    nnp "$v"
+    rm -f "$BUNDLE/rootfs/tmp/hook.out"
+    in_container 'echo ran'
+    assert_success
+    assert_output ran
+    assert_equal "$(cat "$BUNDLE/rootfs/tmp/hook.out")" "$(printf 'Seccomp:\t2\ndenied')"
+  done
+}
+
+# cap_lines: the Cap* lines of the program's status, from $output.
+cap_lines() { grep '^Cap' <<<"$output"; }
+
+@test "noNewPrivileges false: the program's capabilities are as without a filter (root, nobody; run and exec)" {
+  nnp false
+  cfg '.process.capabilities = {
+    bounding: ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SETUID"],
+    effective: ["CAP_CHOWN", "CAP_KILL"], permitted: ["CAP_CHOWN", "CAP_KILL"],
+    inheritable: ["CAP_KILL"], ambient: ["CAP_KILL"]}'
+  local u plain filtered id
+  for u in 0 65534; do
+    cfg --argjson u "$u" '.process.user = {uid: $u, gid: $u} | del(.linux.seccomp)'
+    in_container 'grep ^Cap /proc/self/status'
+    assert_success
+    plain=$(cap_lines)
+    deny_mkdir SCMP_ACT_ERRNO
+    in_container 'grep ^Cap /proc/self/status'
+    assert_success
+    filtered=$(cap_lines)
+    assert_equal "$filtered" "$plain"
+    # CAP_SYS_ADMIN (bit 21), which loading the filter took, is not there.
+    local eff
+    eff=$(awk '$1 == "CapEff:" { print $2 }' <<<"$filtered")
+    (((0x$eff >> 21) & 1)) && fail "uid $u: CapEff $eff has CAP_SYS_ADMIN"
+
+    id=$(new_id)
+    start_sleeper "$id"
+    run --separate-stderr hull_cmd exec "$id" grep ^Cap /proc/self/status </dev/null
+    assert_success
+    assert_equal "$(cap_lines)" "$plain"
+  done
+}
+
 # start_listener ERRNO: the notify agent on $T/l.sock, state to $T/l.json.
 start_listener() {
   "$LISTENER" "$T/l.sock" "$T/l.json" "$1" 2>"$T/l.err" &
@@ -299,25 +457,41 @@ notify_mkdir() {
   grep -qx mkdir "$T/l.json.log" || fail "listener log: $(cat "$T/l.json.log")"
 }
 
-@test "SCMP_ACT_NOTIFY (noNewPrivileges false): fd sent at create, pid as the runtime sees it" {
+@test "SCMP_ACT_NOTIFY (noNewPrivileges false): fd sent at start, pid as the runtime sees it" {
   nnp false
   cfg '.annotations = {"org.example.k": "v"}'
   notify_mkdir
   start_listener 1
   set_sh 'mkdir /tmp/x || echo denied'
-  local id
+  local id pid
   id=$(new_id)
   create_ctr "$id"
-  # Loaded before the identity change, i.e. before create returns.
+  pid=$(ctr_pid "$id")
+  # Loaded last before execve, i.e. after start (runc: at create).
+  start_ctr "$id"
   wait_for_file "$T/l.json"
-  jq -e --arg pid "$(ctr_pid "$id")" --arg id "$id" '
+  jq -e --arg pid "$pid" --arg id "$id" '
     (.pid | tostring) == $pid and .state.id == $id
     and .state.annotations == {"org.example.k": "v"}' "$T/l.json" >/dev/null ||
-    fail "state: $(cat "$T/l.json"), pid $(ctr_pid "$id")"
-  start_ctr "$id"
+    fail "state: $(cat "$T/l.json"), pid $pid"
   wait_for_status "$id" stopped
   [ "$(cat "$T/$id.out")" = denied ] || fail "out: $(cat "$T/$id.out") err: $(cat "$T/$id.err")"
   grep -q "Operation not permitted" "$T/$id.err" || fail "err: $(cat "$T/$id.err")"
+}
+
+# Not even close(2): the fds go at execve (close-on-exec).
+@test "SCMP_ACT_NOTIFY under a kill-by-default allow-list: sendmsg is all it needs beyond the program" {
+  hull_only "runc needs more: it closes fds and changes uid under the filter"
+  nnp false
+  seccomp "$(jq -n --argjson n "$BUSYBOX_ONLY" --arg p "$T/l.sock" \
+    '{defaultAction: "SCMP_ACT_KILL_PROCESS", listenerPath: $p,
+      syscalls: [{names: ($n - ["close"] + ["sendmsg"]), action: "SCMP_ACT_ALLOW"},
+                 {names: ["mkdir", "mkdirat"], action: "SCMP_ACT_NOTIFY"}]}')"
+  start_listener 28
+  in_container 'echo hi; exec mkdir /tmp/x'
+  assert_status 1
+  assert_output hi
+  assert_stderr_contains "No space left on device"
 }
 
 @test "features reports seccomp enabled with actions, operators and archs" {

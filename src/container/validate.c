@@ -35,12 +35,14 @@ hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_er
     return -1;
   if (hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
     return hull_fail (err, 0, "config.json: .linux.namespaces: a mount namespace is required");
-  if (spec->hostname && spec->hostname[0] && !creates (spec, HULL_NS_UTS))
+  /* New or joined by path (config.md allows both), never the host's. */
+  bool uts = hull_spec_namespace (spec, HULL_NS_UTS) != NULL;
+  if (spec->hostname && spec->hostname[0] && !uts)
     return hull_fail (err, 0,
-                      "config.json: .hostname: setting the hostname requires a new uts namespace");
-  if (spec->domainname && spec->domainname[0] && !creates (spec, HULL_NS_UTS))
+                      "config.json: .hostname: setting the hostname requires a uts namespace");
+  if (spec->domainname && spec->domainname[0] && !uts)
     return hull_fail (err, 0,
-                      "config.json: .domainname: setting the domainname requires a new uts "
+                      "config.json: .domainname: setting the domainname requires a uts "
                       "namespace");
   const hull_linux *l = spec->linux_;
   if (creates (spec, HULL_NS_USER) && (l->n_uid_mappings == 0 || l->n_gid_mappings == 0))

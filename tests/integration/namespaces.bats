@@ -97,6 +97,21 @@ open_tmp_path() {
   assert_nothing_left "$id"
 }
 
+@test "hostname is set in a uts namespace joined by path" {
+  local a pid
+  a=$(new_id a)
+  start_sleeper "$a"
+  pid=$(ctr_pid "$a")
+  cfg --arg p "/proc/$pid/ns/uts" '.linux.namespaces |= map(if .type == "uts" then .path = $p else . end)'
+  cfg --arg h "joined-$BATS_SUITE_TEST_NUMBER" '.hostname = $h'
+  in_container 'readlink /proc/self/ns/uts; hostname'
+  assert_success
+  assert_equal "${lines[0]}" "$(readlink "/proc/$pid/ns/uts")"
+  assert_equal "${lines[1]}" "joined-$BATS_SUITE_TEST_NUMBER"
+  # The name is the namespace's: the other container sees it too.
+  assert_equal "$(nsenter -u -t "$pid" hostname)" "joined-$BATS_SUITE_TEST_NUMBER"
+}
+
 @test "mount namespace: /proc/self/ns/mnt differs from the host's" {
   assert_new_ns mnt
 }

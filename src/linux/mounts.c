@@ -521,6 +521,50 @@ mount_cgroup (int rootfd, const hull_rootfs_opts *opts, const char *dest,
 
 /* ---- one spec mount ---- */
 
+bool
+hull_is_dev_path (const char *path)
+{
+  while (*path == '/')
+    path++;
+  if (strncmp (path, "dev", 3) != 0)
+    return false;
+  for (path += 3; *path == '/'; path++)
+    ;
+  return *path == '\0';
+}
+
+/* A new tmpfs, or anything new at /dev: later steps create files in it
+   (submount points, device nodes, the copy of tmpcopyup), so "ro" waits
+   for hull_mounts_finalize_readonly. */
+static bool
+delays_readonly (const hull_mount *m, const hull_mount_flags *f)
+{
+  if (hull_mount_is_bind (m) || (f->flags & MS_REMOUNT) || m->type == NULL)
+    return false;
+  return strcmp (m->type, "tmpfs") == 0 || hull_is_dev_path (m->destination);
+}
+
+int
+hull_mounts_finalize_readonly (const hull_spec *spec, hull_error *err)
+{
+  cleanup_close int rootfd = -1;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      const hull_mount *m = &spec->mounts[i];
+      __attribute__ ((cleanup (hull_mount_flags_free))) hull_mount_flags f;
+      if (m->destination == NULL || hull_mount_flags_parse (&m->options, &f, err) < 0)
+        continue; /* Reported when it was mounted. */
+      if (!(f.flags & MS_RDONLY) || !delays_readonly (m, &f))
+        continue;
+      /* After pivot: "/" is the container's root. */
+      if (rootfd < 0 && (rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return hull_fail_errno (err, "open /");
+      if (remount_bind (rootfd, m->destination, f.flags, err) < 0)
+        return hull_error_prefix (err, "config.json: .mounts[%zu]: ", i);
+    }
+  return 0;
+}
+
 static bool
 selinux_enabled (void)
 {
@@ -615,6 +659,8 @@ hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
     f.flags |= MS_BIND | MS_REC;
   const char *type = bind ? NULL : m->type;
   const char *source = m->source && *m->source ? m->source : (type ? type : "none");
+  if (delays_readonly (m, &f))
+    f.flags &= ~(unsigned long) MS_RDONLY;
 
   int r;
   if (hull_idmap_wanted (m) && !(f.flags & MS_REMOUNT))

@@ -9,18 +9,6 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
-/* "/dev", "//dev/", "dev" all name the container's /dev. */
-static bool
-is_dev_path (const char *path)
-{
-  while (*path == '/')
-    path++;
-  if (strncmp (path, "dev", 3) != 0)
-    return false;
-  for (path += 3; *path == '/'; path++)
-    ;
-  return *path == '\0';
-}
 
 /* /dev bound from the host: its nodes are the host's, creating ours there
    would write into the host's /dev (runc's needsSetupDev). */
@@ -28,7 +16,7 @@ static bool
 dev_is_bound (const hull_spec *spec)
 {
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (spec->mounts[i].destination && is_dev_path (spec->mounts[i].destination)
+    if (spec->mounts[i].destination && hull_is_dev_path (spec->mounts[i].destination)
         && hull_mount_is_bind (&spec->mounts[i]))
       return true;
   return false;
@@ -128,7 +116,9 @@ hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
   if (prop >= 0 && mount (NULL, "/", NULL, (unsigned long) prop, NULL) < 0)
     return hull_fail_errno (err, "set propagation of / to %s", spec->linux_->rootfs_propagation);
 
-  /* 7. Read-only root last: the steps above write into it. */
+  /* 7. Read-only last: the steps above write into them. */
+  if (hull_mounts_finalize_readonly (spec, err) < 0)
+    return -1;
   if (spec->root.readonly && remount_root_readonly (err) < 0)
     return -1;
   return 0;

@@ -171,29 +171,29 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
   if (hull_seccomp_prepare (spec, a->id, a->bundle, seccomp, err) < 0)
     return -1;
 
-  const hull_namespace *mntns = hull_spec_namespace (spec, HULL_NS_MOUNT);
-  if (mntns->path == NULL)
-    {
-      hull_rootfs_opts ro = {
-        .spec = spec,
-        .rootfs = a->rootfs,
-        .bundle = a->bundle,
-        .no_pivot = a->no_pivot,
-        .in_userns = hull_spec_namespace (spec, HULL_NS_USER) != NULL,
-        .before_pivot = before_pivot,
-        .before_pivot_data = (void *) a,
-      };
-      if (hull_rootfs_setup (&ro, err) < 0)
-        return -1;
-    }
-  else if (before_pivot ((void *) a, err) < 0)
+  cleanup_close int shared_mntns = -1;
+  if (hull_rootfs_needs_private_ns (spec) && hull_rootfs_private_begin (&a->ns_fds[HULL_NS_MOUNT], &shared_mntns, err) < 0)
+    return -1;
+  hull_rootfs_opts ro = {
+    .spec = spec,
+    .rootfs = a->rootfs,
+    .bundle = a->bundle,
+    .no_pivot = a->no_pivot,
+    .in_userns = hull_spec_namespace (spec, HULL_NS_USER) != NULL,
+    .before_pivot = before_pivot,
+    .before_pivot_data = (void *) a,
+  };
+  if (hull_rootfs_setup (&ro, err) < 0)
     return -1;
   if (a->spec->process->terminal && setup_terminal (a, err) < 0)
     return -1;
   /* sysctls before readonlyPaths can make /proc/sys read-only. */
   if (hull_sysctl_apply (spec, err) < 0)
     return -1;
-  if (mntns->path == NULL && hull_protect_paths (spec, err) < 0)
+  if (hull_protect_paths (spec, err) < 0)
+    return -1;
+  /* Every mount is made: leave the private namespace with the tree. */
+  if (shared_mntns >= 0 && hull_rootfs_private_end (shared_mntns, err) < 0)
     return -1;
   /* The settings an exec'd process gets too (apply.c). */
   hull_apply_args apply = {

@@ -125,8 +125,7 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
     return -1;
   /* Idmapped trees need host privilege over the source: built here. */
   cleanup_close int idmap_fd = -1;
-  const hull_namespace *mntns = hull_spec_namespace (args->spec, HULL_NS_MOUNT);
-  if ((mntns && mntns->path == NULL && hull_idmap_prepare (args->spec, &idmap_fd, err) < 0)
+  if (hull_idmap_prepare (args->spec, &idmap_fd, err) < 0
       || hull_sync_pair (fds, err) < 0)
     {
       hull_ns_close_paths (ns_fds);

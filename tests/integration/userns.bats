@@ -151,3 +151,14 @@ open_tmp_path() {
   assert_success
   assert_nothing_left "$id"
 }
+
+@test "userns --no-pivot: the host's procfs, locked, is covered: no unmasked procfs from a nested user namespace" {
+  mkdir -p "$BUNDLE/rootfs/tmp/p"
+  chmod 0777 "$BUNDLE/rootfs/tmp/p"
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  set_sh 'unshare -mrpf sh -c "mount -t tmpfs t /tmp/p && echo userns-ok; mount -t proc proc /tmp/p && echo MOUNTED"'
+  local id
+  id=$(new_id)
+  run --separate-stderr hull_cmd run --no-pivot --bundle "$BUNDLE" "$id" </dev/null
+  assert_output userns-ok
+}

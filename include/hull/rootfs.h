@@ -14,6 +14,9 @@ typedef struct {
   const char *bundle;        /* absolute bundle dir: relative mount sources resolve here */
   bool no_pivot;             /* MS_MOVE + chroot instead of pivot_root */
   bool in_userns;            /* no mknod: bind-mount device nodes from the host */
+  /* [spec->n_mounts] detached copies of bind sources made by the runtime
+   * (hull_mount_open_sources), -1 for others; NULL: init resolves them. */
+  const int *mount_fds;
   /* Called once the mounts are set up, right before pivot_root (the
    * createRuntime/createContainer hooks' point); may be NULL. */
   int (*before_pivot) (void *data, hull_error *err);
@@ -36,6 +39,17 @@ int hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err);
 bool hull_rootfs_needs_private_ns (const hull_spec *spec);
 int hull_rootfs_private_begin (int *joined_ns, int *shared_ns, hull_error *err);
 int hull_rootfs_private_end (int shared_ns, hull_error *err);
+
+/* In the runtime, before clone: with a user namespace its root may not
+ * reach a bind source the runtime can (a 0700 directory of the host's
+ * root), so the runtime opens them all (relative to the bundle) as
+ * detached trees (open_tree OPEN_TREE_CLONE) that init attaches, as runc's
+ * mount fds. An unprivileged runtime cannot clone: init resolves those
+ * itself. *fds gets spec->n_mounts
+ * entries, -1 where nothing was opened, or NULL when no user namespace;
+ * free with hull_mount_close_sources. err names the mount. */
+int hull_mount_open_sources (const hull_spec *spec, const char *bundle, int **fds, hull_error *err);
+void hull_mount_close_sources (const hull_spec *spec, int **fds);
 
 /* hostname / domainname (needs a uts namespace: a clear error otherwise). */
 int hull_set_hostnames (const hull_spec *spec, hull_error *err);

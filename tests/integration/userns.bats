@@ -162,3 +162,20 @@ open_tmp_path() {
   run --separate-stderr hull_cmd run --no-pivot --bundle "$BUNDLE" "$id" </dev/null
   assert_output userns-ok
 }
+
+@test "userns: a bind source the container's root cannot reach is opened by the runtime" {
+  # Under a 0700 directory of the host's root: the mapped root has no
+  # search permission there, the runtime has.
+  mkdir -p "$T/private/dir"
+  chmod 0700 "$T/private"
+  echo secret-dir >"$T/private/dir/file"
+  echo secret-file >"$T/private/file"
+  chmod 0644 "$T/private/dir/file" "$T/private/file"
+  mkdir -p "$BUNDLE/rootfs/mnt/dir"
+  touch "$BUNDLE/rootfs/mnt/file"
+  add_mount "{\"destination\": \"/mnt/dir\", \"type\": \"bind\", \"source\": \"$T/private/dir\", \"options\": [\"rbind\", \"ro\"]}"
+  add_mount "{\"destination\": \"/mnt/file\", \"type\": \"bind\", \"source\": \"$T/private/file\", \"options\": [\"bind\"]}"
+  in_container 'cat /mnt/dir/file /mnt/file; awk "\$5 == \"/mnt/dir\" { print substr(\$6, 1, 3) }" /proc/self/mountinfo'
+  assert_success
+  assert_equal "$(echo $output)" "secret-dir secret-file ro,"
+}

@@ -98,6 +98,9 @@ hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
   if (populate_rootfs (opts, err) < 0)
     return -1;
 
+  /* createContainer hooks run from the rootfs, as in runc. */
+  if (chdir (rootfs) < 0)
+    return hull_fail_errno (err, "chdir %s", rootfs);
   if (opts->before_pivot && opts->before_pivot (opts->before_pivot_data, err) < 0)
     return -1;
 

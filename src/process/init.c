@@ -177,8 +177,10 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
   if (hull_seccomp_prepare (spec, a->id, a->bundle, seccomp, err) < 0)
     return -1;
 
+  /* No mount namespace of its own: the rootfs is built in a private one. */
   cleanup_close int shared_mntns = -1;
-  if (hull_rootfs_needs_private_ns (spec) && hull_rootfs_private_begin (&a->ns_fds[HULL_NS_MOUNT], &shared_mntns, err) < 0)
+  if (hull_rootfs_needs_private_ns (spec)
+      && hull_rootfs_private_begin (&a->ns_fds[HULL_NS_MOUNT], &shared_mntns, err) < 0)
     return -1;
   hull_rootfs_opts ro = {
     .spec = spec,

@@ -33,14 +33,21 @@ hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_er
     return hull_fail (err, 0, "config.json: .process: required field missing");
   if (check_cgroup_manager (ctx, err) < 0)
     return -1;
-  if (hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
-    return hull_fail (err, 0, "config.json: .linux.namespaces: a mount namespace is required");
-  if (spec->hostname && spec->hostname[0] && !creates (spec, HULL_NS_UTS))
+  /* Without a mount namespace init builds the rootfs in a private one and
+     returns to the runtime's with it (rootfs.h): root in a new user
+     namespace has no say over the runtime's mount namespace. */
+  if (creates (spec, HULL_NS_USER) && hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
+    return hull_fail (err, 0, "config.json: .linux.namespaces: a new user namespace needs a "
+                      "mount namespace too (without one the container would share the "
+                      "runtime's, where the new user namespace has no privilege)");
+  /* New or joined by path (config.md allows both), never the host's. */
+  bool uts = hull_spec_namespace (spec, HULL_NS_UTS) != NULL;
+  if (spec->hostname && spec->hostname[0] && !uts)
     return hull_fail (err, 0,
-                      "config.json: .hostname: setting the hostname requires a new uts namespace");
-  if (spec->domainname && spec->domainname[0] && !creates (spec, HULL_NS_UTS))
+                      "config.json: .hostname: setting the hostname requires a uts namespace");
+  if (spec->domainname && spec->domainname[0] && !uts)
     return hull_fail (err, 0,
-                      "config.json: .domainname: setting the domainname requires a new uts "
+                      "config.json: .domainname: setting the domainname requires a uts "
                       "namespace");
   const hull_linux *l = spec->linux_;
   if (creates (spec, HULL_NS_USER) && (l->n_uid_mappings == 0 || l->n_gid_mappings == 0))

@@ -4,13 +4,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Setting a name in a shared (host or joined) uts namespace would rename
-   someone else's machine: refuse unless the container gets a new one. */
+/* Setting a name in the host's uts namespace would rename the machine:
+   refuse unless the container has one of its own, new or joined by path
+   (config.md: the runtime sets it in the container's uts namespace). */
 static bool
-owns_uts_namespace (const hull_spec *spec)
+has_uts_namespace (const hull_spec *spec)
 {
-  const hull_namespace *ns = hull_spec_namespace (spec, HULL_NS_UTS);
-  return ns != NULL && ns->path == NULL;
+  return hull_spec_namespace (spec, HULL_NS_UTS) != NULL;
 }
 
 int
@@ -19,11 +19,11 @@ hull_set_hostnames (const hull_spec *spec, hull_error *err)
   /* Empty means unset, as in runc. */
   bool host = spec->hostname && *spec->hostname;
   bool domain = spec->domainname && *spec->domainname;
-  if ((host || domain) && !owns_uts_namespace (spec))
-    return hull_fail (err, 0, "config.json: .%s: setting the %s requires a new uts namespace",
+  if ((host || domain) && !has_uts_namespace (spec))
+    return hull_fail (err, 0, "config.json: .%s: setting the %s requires a uts namespace",
                       host ? "hostname" : "domainname", host ? "hostname" : "domainname");
 
-  /* Privileged: sethostname(2) in the container's own uts namespace. */
+  /* Privileged: sethostname(2) in the container's uts namespace. */
   if (host && sethostname (spec->hostname, strlen (spec->hostname)) < 0)
     return hull_fail_errno (err, "sethostname %s", HULL_SHORT (spec->hostname));
   /* Privileged: setdomainname(2), likewise. */

@@ -205,10 +205,6 @@ int
 hull_idmap_prepare (const hull_spec *spec, int *carrier, hull_error *err)
 {
   *carrier = -1;
-  /* Only an init that creates its mount namespace mounts anything. */
-  const hull_namespace *mntns = hull_spec_namespace (spec, HULL_NS_MOUNT);
-  if (mntns == NULL || mntns->path != NULL)
-    return 0;
   cleanup_close int rx = -1;
   cleanup_close int tx = -1;
   for (size_t i = 0; i < spec->n_mounts; i++)

@@ -19,6 +19,20 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+/* openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) of a masked or
+   read-only path failed: name the entry. ELOOP covers a /proc magic link
+   on the way (/proc/PID/root can point at any root on the host), which
+   runc follows and hull refuses. */
+static int
+open_failed (const char *field, size_t i, const char *path, hull_error *err)
+{
+  if (errno == ELOOP)
+    return hull_fail_errno (err, "config.json: .linux.%s[%zu]: %s: a symlink loop or a /proc "
+                            "magic link on the way (which could lead out of the container's "
+                            "root) is refused", field, i, path);
+  return hull_fail_errno (err, "config.json: .linux.%s[%zu]: open %s", field, i, path);
+}
+
 static int
 move_onto (int tree, int target, const char *what, const char *path, hull_error *err)
 {
@@ -93,7 +107,7 @@ mask_paths (int rootfd, const hull_strv *paths, const char *label, hull_error *e
       if (target < 0 && errno == ENOENT)
         continue; /* Nothing to hide, as runc. */
       if (target < 0)
-        return hull_fail_errno (err, "maskedPaths: open %s", path);
+        return open_failed ("maskedPaths", i, path, err);
       struct stat st;
       if (fstat (target, &st) < 0)
         return hull_fail_errno (err, "maskedPaths: stat %s", path);
@@ -124,7 +138,7 @@ readonly_paths (int rootfd, const hull_strv *paths, hull_error *err)
       if (target < 0 && errno == ENOENT)
         continue;
       if (target < 0)
-        return hull_fail_errno (err, "readonlyPaths: open %s", path);
+        return open_failed ("readonlyPaths", i, path, err);
       cleanup_close int tree = open_tree (target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC
                                           | AT_EMPTY_PATH | AT_RECURSIVE);
       if (tree < 0)

@@ -521,6 +521,50 @@ mount_cgroup (int rootfd, const hull_rootfs_opts *opts, const char *dest,
 
 /* ---- one spec mount ---- */
 
+bool
+hull_is_dev_path (const char *path)
+{
+  while (*path == '/')
+    path++;
+  if (strncmp (path, "dev", 3) != 0)
+    return false;
+  for (path += 3; *path == '/'; path++)
+    ;
+  return *path == '\0';
+}
+
+/* A new tmpfs, or anything new at /dev: later steps create files in it
+   (submount points, device nodes, the copy of tmpcopyup), so "ro" waits
+   for hull_mounts_finalize_readonly. */
+static bool
+delays_readonly (const hull_mount *m, const hull_mount_flags *f)
+{
+  if (hull_mount_is_bind (m) || (f->flags & MS_REMOUNT) || m->type == NULL)
+    return false;
+  return strcmp (m->type, "tmpfs") == 0 || hull_is_dev_path (m->destination);
+}
+
+int
+hull_mounts_finalize_readonly (const hull_spec *spec, hull_error *err)
+{
+  cleanup_close int rootfd = -1;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      const hull_mount *m = &spec->mounts[i];
+      __attribute__ ((cleanup (hull_mount_flags_free))) hull_mount_flags f = { 0 };
+      if (m->destination == NULL || hull_mount_flags_parse (&m->options, &f, err) < 0)
+        continue; /* Reported when it was mounted. */
+      if (!(f.flags & MS_RDONLY) || !delays_readonly (m, &f))
+        continue;
+      /* After pivot: "/" is the container's root. */
+      if (rootfd < 0 && (rootfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return hull_fail_errno (err, "open /");
+      if (remount_bind (rootfd, m->destination, f.flags, err) < 0)
+        return hull_error_prefix (err, "config.json: .mounts[%zu]: ", i);
+    }
+  return 0;
+}
+
 static bool
 selinux_enabled (void)
 {
@@ -545,6 +589,80 @@ add_mount_label (const hull_rootfs_opts *opts, const char *type, char **data)
   return append_data (data, ctx);
 }
 
+/* Relative bind sources are relative to the bundle, not our cwd. */
+static char *
+bind_source_path (const char *bundle, const char *source)
+{
+  if (source[0] != '/' && bundle)
+    return hull_path_join (bundle, source);
+  return strdup (source);
+}
+
+static size_t
+mount_index (const hull_spec *spec, const hull_mount *m)
+{
+  uintptr_t first = (uintptr_t) spec->mounts, at = (uintptr_t) m;
+  return at >= first ? (at - first) / sizeof *m : SIZE_MAX;
+}
+
+int
+hull_mount_open_sources (const hull_spec *spec, const char *bundle, int **fds, hull_error *err)
+{
+  *fds = NULL;
+  if (hull_spec_namespace (spec, HULL_NS_USER) == NULL || spec->n_mounts == 0)
+    return 0;
+  int *v = malloc (spec->n_mounts * sizeof *v);
+  if (v == NULL)
+    return hull_fail (err, ENOMEM, "mount sources");
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    v[i] = -1;
+  *fds = v;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      const hull_mount *m = &spec->mounts[i];
+      __attribute__ ((cleanup (hull_mount_flags_free))) hull_mount_flags f = { 0 };
+      if (!hull_mount_is_bind (m) || hull_idmap_wanted (m) || m->source == NULL
+          || *m->source == '\0' || hull_mount_flags_parse (&m->options, &f, err) < 0)
+        continue; /* Not a source to open, or reported by init. */
+      if (f.flags & MS_REMOUNT)
+        continue;
+      cleanup_free char *path = bind_source_path (bundle, m->source);
+      if (path == NULL)
+        {
+          hull_mount_close_sources (spec, fds);
+          return hull_fail (err, ENOMEM, "config.json: .mounts[%zu]", i);
+        }
+      cleanup_close int src = open (path, O_PATH | O_CLOEXEC);
+      /* A detached copy: a bind of the path itself would be refused in
+         init's mount namespace (the fd's mount is ours). */
+      if (src >= 0)
+        v[i] = open_tree (src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH
+                                   | ((f.flags & MS_REC) || !(f.flags & MS_BIND) ? AT_RECURSIVE : 0));
+      if (src >= 0 && v[i] < 0 && errno == EPERM)
+        continue; /* Unprivileged runtime: init resolves it, as without a user namespace. */
+      if (v[i] < 0)
+        {
+          hull_fail_errno (err, "config.json: .mounts[%zu]: bind mount %s on %s: %s %s", i,
+                           m->source, m->destination ? m->destination : "",
+                           src < 0 ? "open" : "clone", path);
+          hull_mount_close_sources (spec, fds);
+          return -1;
+        }
+    }
+  return 0;
+}
+
+void
+hull_mount_close_sources (const hull_spec *spec, int **fds)
+{
+  if (*fds == NULL)
+    return;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    hull_closep (&(*fds)[i]);
+  free (*fds);
+  *fds = NULL;
+}
+
 static int
 mount_bind_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
                   const hull_mount_flags *f, hull_error *err)
@@ -552,25 +670,36 @@ mount_bind_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
   const char *dest = m->destination;
   if (m->source == NULL || *m->source == '\0')
     return hull_fail (err, EINVAL, "bind mount on %s: no source", dest);
-  cleanup_free char *joined = NULL;
-  const char *source = m->source;
-  if (source[0] != '/' && opts->bundle)
-    {
-      /* Relative bind sources are relative to the bundle, not our cwd. */
-      joined = hull_path_join (opts->bundle, source);
-      if (joined == NULL)
-        return hull_fail (err, ENOMEM, "bind mount %s on %s", source, dest);
-      source = joined;
-    }
+  size_t index = mount_index (opts->spec, m);
+  int tree = opts->mount_fds && index < opts->spec->n_mounts ? opts->mount_fds[index] : -1;
+  cleanup_free char *source = NULL;
   struct stat st;
-  if (stat (source, &st) < 0)
-    return hull_fail_errno (err, "bind mount %s on %s: stat %s", m->source, dest, source);
+  if (tree >= 0)
+    {
+      if (fstat (tree, &st) < 0)
+        return hull_fail_errno (err, "bind mount %s on %s: stat", m->source, dest);
+    }
+  else
+    {
+      source = bind_source_path (opts->bundle, m->source);
+      if (source == NULL)
+        return hull_fail (err, ENOMEM, "bind mount %s on %s", m->source, dest);
+      if (stat (source, &st) < 0)
+        return hull_fail_errno (err, "bind mount %s on %s: stat %s", m->source, dest, source);
+    }
 
   cleanup_close int fd = hull_safe_mkpath (rootfd, dest, S_ISDIR (st.st_mode),
                                            S_ISDIR (st.st_mode) ? 0755 : 0644, err);
   if (fd < 0)
-    return hull_error_prefix (err, "bind mount %s on %s: ", source, dest);
-  return hull_bind_onto (source, rootfd, dest, f->flags, err);
+    return hull_error_prefix (err, "bind mount %s on %s: ", m->source, dest);
+  if (tree < 0)
+    return hull_bind_onto (source, rootfd, dest, f->flags, err);
+  /* Privileged: attach the copy of the source the runtime made. */
+  if (move_mount (tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hull_fail_errno (err, "bind mount %s on %s", m->source, dest);
+  if (f->flags & ~(MS_BIND | MS_REC | MS_REMOUNT | PROPAGATION_FLAGS))
+    return remount_bind (rootfd, dest, f->flags, err);
+  return 0;
 }
 
 /* Attaches the tree the runtime built (idmapped, flags applied). */
@@ -579,9 +708,7 @@ mount_idmapped (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m, h
 {
   const char *dest = m->destination;
   /* Trees are keyed by the entry's index in spec->mounts. */
-  uintptr_t first = (uintptr_t) opts->spec->mounts, at = (uintptr_t) m;
-  size_t index = at >= first ? (at - first) / sizeof *m : SIZE_MAX;
-  cleanup_close int tree = hull_idmap_take (index);
+  cleanup_close int tree = hull_idmap_take (mount_index (opts->spec, m));
   if (tree < 0)
     return hull_fail (err, EINVAL, "idmapped mount %s on %s: not prepared by the runtime",
                       m->source, dest);
@@ -605,7 +732,7 @@ hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
   if (dest == NULL || *dest == '\0')
     return hull_fail (err, EINVAL, "mount: no destination");
 
-  __attribute__ ((cleanup (hull_mount_flags_free))) hull_mount_flags f;
+  __attribute__ ((cleanup (hull_mount_flags_free))) hull_mount_flags f = { 0 };
   if (hull_mount_flags_parse (&m->options, &f, err) < 0)
     return hull_error_prefix (err, "mount on %s: ", dest);
 
@@ -615,6 +742,8 @@ hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m,
     f.flags |= MS_BIND | MS_REC;
   const char *type = bind ? NULL : m->type;
   const char *source = m->source && *m->source ? m->source : (type ? type : "none");
+  if (delays_readonly (m, &f))
+    f.flags &= ~(unsigned long) MS_RDONLY;
 
   int r;
   if (hull_idmap_wanted (m) && !(f.flags & MS_REMOUNT))

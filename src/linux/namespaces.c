@@ -136,7 +136,7 @@ int
 hull_ns_join (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *err)
 {
   /* The user namespace first: it grants the capabilities for the rest. */
-  static const hull_ns_type order[] = { HULL_NS_USER, HULL_NS_MOUNT, HULL_NS_NETWORK,
+  static const hull_ns_type order[] = { HULL_NS_USER, HULL_NS_NETWORK,
                                         HULL_NS_IPC, HULL_NS_UTS, HULL_NS_CGROUP, HULL_NS_TIME };
   if (maps_by_init && write_own_maps (spec, err) < 0)
     return -1;

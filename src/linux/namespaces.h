@@ -28,8 +28,9 @@ void hull_ns_close_paths (int fds[HULL_NS_COUNT]);
  * (setns on pid_for_children). *saved receives our own, for restoring. */
 int hull_ns_enter_pid_for_children (int pidns_fd, int *saved, hull_error *err);
 
-/* In init: joins the user namespace first, then the others (not pid);
- * takes the idmapped mount trees off the mount namespace slot. */
+/* In init: joins the user namespace first, then the others (not pid, and
+ * not mount: fds[MOUNT] stays open for hull_rootfs_private_begin, the
+ * rootfs being built from the runtime's view of the bundle first). */
 int hull_ns_join (const hull_spec *spec, int fds[HULL_NS_COUNT], hull_error *err);
 
 /* In init: creates a time namespace with linux.timeOffsets and enters it. */

@@ -5,22 +5,11 @@
 #include "linux/safe_path.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
-/* "/dev", "//dev/", "dev" all name the container's /dev. */
-static bool
-is_dev_path (const char *path)
-{
-  while (*path == '/')
-    path++;
-  if (strncmp (path, "dev", 3) != 0)
-    return false;
-  for (path += 3; *path == '/'; path++)
-    ;
-  return *path == '\0';
-}
 
 /* /dev bound from the host: its nodes are the host's, creating ours there
    would write into the host's /dev (runc's needsSetupDev). */
@@ -28,7 +17,7 @@ static bool
 dev_is_bound (const hull_spec *spec)
 {
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (spec->mounts[i].destination && is_dev_path (spec->mounts[i].destination)
+    if (spec->mounts[i].destination && hull_is_dev_path (spec->mounts[i].destination)
         && hull_mount_is_bind (&spec->mounts[i]))
       return true;
   return false;
@@ -80,11 +69,6 @@ hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
   if (rootfs == NULL || rootfs[0] != '/')
     return hull_fail (err, EINVAL, "root.path %s: expected an absolute path",
                       rootfs ? rootfs : "(null)");
-  /* Everything below would otherwise rewrite the host's mount table. */
-  if (hull_spec_namespace (spec, HULL_NS_MOUNT) == NULL)
-    return hull_fail (err, 0, "config.json: .linux.namespaces: setting up the root "
-                      "filesystem requires a mount namespace");
-
   long prop = -1;
   if (spec->linux_ && spec->linux_->rootfs_propagation)
     {
@@ -114,6 +98,9 @@ hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
   if (populate_rootfs (opts, err) < 0)
     return -1;
 
+  /* createContainer hooks run from the rootfs, as in runc. */
+  if (chdir (rootfs) < 0)
+    return hull_fail_errno (err, "chdir %s", rootfs);
   if (opts->before_pivot && opts->before_pivot (opts->before_pivot_data, err) < 0)
     return -1;
 
@@ -128,8 +115,56 @@ hull_rootfs_setup (const hull_rootfs_opts *opts, hull_error *err)
   if (prop >= 0 && mount (NULL, "/", NULL, (unsigned long) prop, NULL) < 0)
     return hull_fail_errno (err, "set propagation of / to %s", spec->linux_->rootfs_propagation);
 
-  /* 7. Read-only root last: the steps above write into it. */
+  /* 7. Read-only last: the steps above write into them. */
+  if (hull_mounts_finalize_readonly (spec, err) < 0)
+    return -1;
   if (spec->root.readonly && remount_root_readonly (err) < 0)
     return -1;
+  return 0;
+}
+
+bool
+hull_rootfs_needs_private_ns (const hull_spec *spec)
+{
+  const hull_namespace *ns = hull_spec_namespace (spec, HULL_NS_MOUNT);
+  return ns == NULL || ns->path != NULL;
+}
+
+int
+hull_rootfs_private_begin (int *joined_ns, int *shared_ns, hull_error *err)
+{
+  /* Joined by path: that one, entered only at the end; the bundle's paths
+     are resolved in ours, as every other path the runtime was given. */
+  *shared_ns = *joined_ns >= 0 ? steal_fd (*joined_ns)
+                               : open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  if (*shared_ns < 0)
+    return hull_fail_errno (err, "open /proc/self/ns/mnt");
+  /* Privileged: a copy of the container's mount namespace, ours alone, to
+     build the rootfs in: nothing of it reaches the namespace we share. */
+  if (unshare (CLONE_NEWNS) < 0)
+    return hull_fail_errno (err, "unshare a private mount namespace for the rootfs");
+  return 0;
+}
+
+int
+hull_rootfs_private_end (int shared_ns, hull_error *err)
+{
+  /* A detached copy of the finished tree, every mount below "/" included:
+     it lives on as our root after the private namespace is gone. */
+  cleanup_close int tree = open_tree (AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC
+                                      | AT_RECURSIVE);
+  if (tree < 0)
+    return hull_fail_errno (err, "open_tree / (a detached copy of the rootfs)");
+  /* Privileged: back into the shared namespace (the caller's, or the one
+     given by path), which resets root and cwd to its own "/"... */
+  if (setns (shared_ns, CLONE_NEWNS) < 0)
+    return hull_fail_errno (err, "setns back into the container's mount namespace");
+  /* ...so take the detached tree as the root again. */
+  if (fchdir (tree) < 0)
+    return hull_fail_errno (err, "chdir to the detached rootfs");
+  if (chroot (".") < 0)
+    return hull_fail_errno (err, "chroot to the detached rootfs");
+  if (chdir ("/") < 0)
+    return hull_fail_errno (err, "chdir /");
   return 0;
 }

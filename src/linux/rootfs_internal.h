@@ -41,8 +41,16 @@ bool hull_mount_is_bind (const hull_mount *m);
    restate (nosuid, nodev, noexec, atime, ro). 0 if statvfs fails. */
 unsigned long hull_mount_statvfs_flags (const char *path);
 
+/* "/dev", "//dev/", "dev" all name the container's /dev. */
+bool hull_is_dev_path (const char *path);
+
 /* Mounts one spec entry inside the rootfs rooted at rootfd (before pivot). */
 int hull_mount_entry (int rootfd, const hull_rootfs_opts *opts, const hull_mount *m, hull_error *err);
+
+/* After pivot: remounts read-only the tmpfs and /dev mounts that asked
+   for "ro", which hull_mount_entry mounted writable (as runc: files and
+   directories are still made in them, /dev/pts, device nodes, ...). */
+int hull_mounts_finalize_readonly (const hull_spec *spec, hull_error *err);
 
 /* Mounts `source` (a host path) onto the O_PATH fd with MS_BIND, then
    remounts with `flags` when they carry anything beyond MS_BIND|MS_REC.

@@ -62,7 +62,10 @@ wait_for_start (int fifo_fd, hull_error *err)
 static int
 close_runtime_fds (const hull_init_args *a, hull_error *err)
 {
-  int keep[HULL_NS_COUNT + 4];
+  size_t n_mounts = a->mount_fds ? a->spec->n_mounts : 0;
+  cleanup_free int *keep = malloc ((HULL_NS_COUNT + 4 + n_mounts) * sizeof *keep);
+  if (keep == NULL)
+    return hull_fail (err, ENOMEM, "close the runtime's fds");
   size_t n = 0;
   keep[n++] = a->sync_fd;
   keep[n++] = a->fifo_fd;
@@ -73,6 +76,9 @@ close_runtime_fds (const hull_init_args *a, hull_error *err)
   for (int t = 0; t < HULL_NS_COUNT; t++)
     if (a->ns_fds[t] >= 0)
       keep[n++] = a->ns_fds[t];
+  for (size_t i = 0; i < n_mounts; i++)
+    if (a->mount_fds[i] >= 0)
+      keep[n++] = a->mount_fds[i];
   return hull_close_fds_except (keep, n, a->preserve_fds, err);
 }
 
@@ -171,29 +177,36 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
   if (hull_seccomp_prepare (spec, a->id, a->bundle, seccomp, err) < 0)
     return -1;
 
-  const hull_namespace *mntns = hull_spec_namespace (spec, HULL_NS_MOUNT);
-  if (mntns->path == NULL)
-    {
-      hull_rootfs_opts ro = {
-        .spec = spec,
-        .rootfs = a->rootfs,
-        .bundle = a->bundle,
-        .no_pivot = a->no_pivot,
-        .in_userns = hull_spec_namespace (spec, HULL_NS_USER) != NULL,
-        .before_pivot = before_pivot,
-        .before_pivot_data = (void *) a,
-      };
-      if (hull_rootfs_setup (&ro, err) < 0)
-        return -1;
-    }
-  else if (before_pivot ((void *) a, err) < 0)
+  /* No mount namespace of its own: the rootfs is built in a private one. */
+  cleanup_close int shared_mntns = -1;
+  if (hull_rootfs_needs_private_ns (spec)
+      && hull_rootfs_private_begin (&a->ns_fds[HULL_NS_MOUNT], &shared_mntns, err) < 0)
+    return -1;
+  hull_rootfs_opts ro = {
+    .spec = spec,
+    .rootfs = a->rootfs,
+    .bundle = a->bundle,
+    .no_pivot = a->no_pivot,
+    .in_userns = hull_spec_namespace (spec, HULL_NS_USER) != NULL,
+    .mount_fds = a->mount_fds,
+    .before_pivot = before_pivot,
+    .before_pivot_data = (void *) a,
+  };
+  int r = hull_rootfs_setup (&ro, err);
+  /* Bound or not, the sources are no business of the program's. */
+  for (size_t i = 0; a->mount_fds && i < spec->n_mounts; i++)
+    hull_closep (&a->mount_fds[i]);
+  if (r < 0)
     return -1;
   if (a->spec->process->terminal && setup_terminal (a, err) < 0)
     return -1;
   /* sysctls before readonlyPaths can make /proc/sys read-only. */
   if (hull_sysctl_apply (spec, err) < 0)
     return -1;
-  if (mntns->path == NULL && hull_protect_paths (spec, err) < 0)
+  if (hull_protect_paths (spec, err) < 0)
+    return -1;
+  /* Every mount is made: leave the private namespace with the tree. */
+  if (shared_mntns >= 0 && hull_rootfs_private_end (shared_mntns, err) < 0)
     return -1;
   /* The settings an exec'd process gets too (apply.c). */
   hull_apply_args apply = {

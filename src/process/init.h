@@ -20,6 +20,7 @@ typedef struct {
   int fifo_fd;               /* read end of exec.fifo: start writes one byte */
   int *ns_fds;               /* [HULL_NS_COUNT] namespaces to join by path */
   int idmap_fd;              /* idmapped mount trees queued by the runtime, or -1 */
+  int *mount_fds;            /* bind sources opened by the runtime (hull/rootfs.h), or NULL */
   /* Hooks: the state they are given (pid and status set per hook), NULL
    * to run none; start_fd (when > 2) reports to `start` (container/hooks.h). */
   const hull_state *hook_state;

@@ -6,6 +6,8 @@
 #include "process/clone.h"
 #include "process/sync.h"
 #include "linux/console.h"
+#include <hull/rootfs.h>
+#include <fcntl.h>
 #include <hull/cleanup.h>
 #include <errno.h>
 #include <sched.h>
@@ -123,6 +125,34 @@ process_main (const hull_join_args *a, int sync_fd, hull_seccomp_ctx *seccomp,
   hull_sync_send (sync_fd, HULL_SYNC_ERROR, &err, &ignored);
 }
 
+/* Without a mount namespace of its own, init's root is a detached tree
+ * (hull_rootfs_private_end), which setns into the namespace does not give:
+ * the joiner takes it from init's /proc/PID/root before entering, then
+ * returns to it after. -1 when the namespace's own root is the container's. */
+static int
+open_init_root (const hull_join_args *a, int *rootfd, hull_error *err)
+{
+  *rootfd = -1;
+  if (!hull_rootfs_needs_private_ns (a->spec))
+    return 0;
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/root", (int) a->init_pid);
+  *rootfd = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0)
+    return hull_fail_errno (err, "open %s", path);
+  return 0;
+}
+
+static int
+enter_init_root (int rootfd, hull_error *err)
+{
+  if (rootfd < 0)
+    return 0;
+  if (fchdir (rootfd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
+    return hull_fail_errno (err, "chroot to the container's root");
+  return 0;
+}
+
 /* The joiner: still a host process. Everything that needs the host's view
  * happens here, then it enters the namespaces and makes the process. */
 static void
@@ -131,6 +161,7 @@ joiner_main (const hull_join_args *a, int sync_fd, int ns_flags)
   hull_error err = { 0 };
   hull_seccomp_ctx *seccomp = NULL;
   struct stat self_exe;
+  cleanup_close int init_root = -1;
   int keep[] = { sync_fd, a->init_pidfd };
 
   /* Non-dumpable until execve, as init: a process of the container must
@@ -153,11 +184,15 @@ joiner_main (const hull_join_args *a, int sync_fd, int ns_flags)
   /* listenerPath is a host path. */
   else if (hull_seccomp_prepare (a->spec, a->id, a->bundle, &seccomp, &err) < 0)
     ;
+  else if (open_init_root (a, &init_root, &err) < 0)
+    ;
   /* All at once: the user namespace first, the rest with its privileges.
    * The pid namespace only for our children. */
   else if (ns_flags != 0 && setns (a->init_pidfd, ns_flags) < 0)
     hull_fail_errno (&err, "setns into the container's namespaces (init pid %d)",
                      (int) a->init_pid);
+  else if (enter_init_root (init_root, &err) < 0)
+    ;
   else
     {
       /* The process is the runtime's child, not ours: we exit now. */

@@ -7,6 +7,7 @@
 #include "linux/namespaces.h"
 #include "linux/security.h"
 #include <hull/cleanup.h>
+#include <hull/rootfs.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <sched.h>
@@ -112,6 +113,18 @@ hull_spawn_release (int sync_fd, hull_error *err)
   return r;
 }
 
+typedef struct
+{
+  const hull_spec *spec;
+  int *fds;
+} mount_sources;
+
+static void
+mount_sources_close (mount_sources *m)
+{
+  hull_mount_close_sources (m->spec, &m->fds);
+}
+
 int
 hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, int *sync_out,
                  int *console_out, hull_error *err)
@@ -121,12 +134,16 @@ hull_spawn_init (hull_init_args *args, const hull_cgroup *cg, pid_t *out_pid, in
   cleanup_close int saved_pidns = -1;
   cleanup_close int cgroup_fd = hull_cgroup_v2_fd (cg);
 
+  /* Init's copies are its own after clone3: ours go at return. */
+  __attribute__ ((cleanup (mount_sources_close))) mount_sources sources = { args->spec, NULL };
+  if (hull_mount_open_sources (args->spec, args->bundle, &sources.fds, err) < 0)
+    return -1;
+  args->mount_fds = sources.fds;
   if (hull_ns_open_paths (args->spec, ns_fds, err) < 0)
     return -1;
   /* Idmapped trees need host privilege over the source: built here. */
   cleanup_close int idmap_fd = -1;
-  const hull_namespace *mntns = hull_spec_namespace (args->spec, HULL_NS_MOUNT);
-  if ((mntns && mntns->path == NULL && hull_idmap_prepare (args->spec, &idmap_fd, err) < 0)
+  if (hull_idmap_prepare (args->spec, &idmap_fd, err) < 0
       || hull_sync_pair (fds, err) < 0)
     {
       hull_ns_close_paths (ns_fds);

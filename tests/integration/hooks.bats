@@ -138,6 +138,15 @@ grep -c ' $BUNDLE_REAL/rootfs/proc ' /proc/self/mountinfo > $T/cc.procmount"
   assert_equal "$(cat "$T/cc.hostname")" hooked
 }
 
+@test "createContainer runs with the container's rootfs as its working directory" {
+  local id
+  id=$(new_id)
+  host_hook cwd.sh "pwd -P > $T/cc.cwd"
+  add_hook createContainer "$(jq -n --arg p "$T/cwd.sh" '{path: $p}')"
+  create_ctr "$id"
+  assert_equal "$(cat "$T/cc.cwd")" "$BUNDLE_REAL/rootfs"
+}
+
 @test "startContainer runs inside the container after start, its path resolved in the rootfs" {
   local id pid
   id=$(new_id)

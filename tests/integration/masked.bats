@@ -105,6 +105,29 @@ ro"
   assert_nothing_left "$(tail -n1 "$T/.ids")"
 }
 
+@test "/sys a symlink in the rootfs: masks follow it inside the rootfs" {
+  rmdir "$BUNDLE/rootfs/sys"
+  mkdir -p "$BUNDLE/rootfs/sysalt/firmware"
+  echo secret >"$BUNDLE/rootfs/sysalt/firmware/f"
+  ln -s /sysalt "$BUNDLE/rootfs/sys"
+  cfg '.mounts |= map(select(.destination | startswith("/sys") | not))'
+  set_masked /sys/firmware
+  in_container 'ls -A /sysalt/firmware | wc -l'
+  assert_success
+  assert_output 0
+}
+
+@test "a mask through a /proc magic link is refused, naming the entry" {
+  rmdir "$BUNDLE/rootfs/sys"
+  mkdir -p "$BUNDLE/rootfs/sysalt/firmware"
+  # /proc/PID/root can name any root: runc follows it, hull does not.
+  ln -s /proc/1/root/sysalt "$BUNDLE/rootfs/sys"
+  cfg '.mounts |= map(select(.destination | startswith("/sys") | not))'
+  set_masked /sys/firmware
+  hull_only "runc follows /proc magic links"
+  create_fails "config.json: .linux.maskedPaths[0]: /sys/firmware: a symlink loop or a /proc magic link"
+}
+
 @test "CVE-2025-31133: /dev/null replaced by a symlink is refused as a mask source" {
   hull_only "runc before 1.2.8 binds whatever /dev/null is"
   echo "host data" >"$T/hostfile"

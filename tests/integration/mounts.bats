@@ -274,6 +274,23 @@ rbind_with_submount() {
   [[ $stderr == *"Read-only file system"* ]] || { show_run; fail "not EROFS"; }
 }
 
+@test "a read-only /dev tmpfs: /dev is populated first, then read-only" {
+  cfg '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+  in_container 'test -c /dev/null && test -d /dev/pts && test -d /dev/shm && echo ok > /dev/null && echo populated; touch /dev/x'
+  assert_failure
+  assert_output populated
+  [[ $stderr == *"Read-only file system"* ]] || { show_run; fail "not EROFS"; }
+}
+
+@test "a read-only tmpfs with a mount below it: the mount point is made first" {
+  add_mount "$(mount_json /mnt/ro tmpfs tmpfs ro mode=0755)"
+  add_mount "$(mount_json /mnt/ro/sub tmpfs tmpfs mode=0700)"
+  in_container 'stat -c %a /mnt/ro/sub; touch /mnt/ro/sub/w && echo sub-writable; touch /mnt/ro/x'
+  assert_failure
+  [ "${lines[0]}" = 700 ] && [ "${lines[1]}" = sub-writable ] || { show_run; fail "submount"; }
+  [[ $stderr == *"Read-only file system"* ]] || { show_run; fail "not EROFS"; }
+}
+
 @test "features lists the recursive options and tmpcopyup it implements" {
   hull_only "runc's list differs"
   run --separate-stderr "$HULL" features

@@ -97,6 +97,21 @@ open_tmp_path() {
   assert_nothing_left "$id"
 }
 
+@test "hostname is set in a uts namespace joined by path" {
+  local a pid
+  a=$(new_id a)
+  start_sleeper "$a"
+  pid=$(ctr_pid "$a")
+  cfg --arg p "/proc/$pid/ns/uts" '.linux.namespaces |= map(if .type == "uts" then .path = $p else . end)'
+  cfg --arg h "joined-$BATS_SUITE_TEST_NUMBER" '.hostname = $h'
+  in_container 'readlink /proc/self/ns/uts; hostname'
+  assert_success
+  assert_equal "${lines[0]}" "$(readlink "/proc/$pid/ns/uts")"
+  assert_equal "${lines[1]}" "joined-$BATS_SUITE_TEST_NUMBER"
+  # The name is the namespace's: the other container sees it too.
+  assert_equal "$(nsenter -u -t "$pid" hostname)" "joined-$BATS_SUITE_TEST_NUMBER"
+}
+
 @test "mount namespace: /proc/self/ns/mnt differs from the host's" {
   assert_new_ns mnt
 }
@@ -175,4 +190,72 @@ open_tmp_path() {
   in_container 'readlink /proc/self/ns/net'
   assert_success
   assert_output "$want"
+}
+
+@test "every namespace omitted from config.json is the host's, in the bundle's rootfs" {
+  # (runc refuses the masks without a mount namespace: compared without.)
+  cfg '.linux.namespaces = [] | del(.hostname, .linux.maskedPaths, .linux.readonlyPaths)'
+  local n want=
+  for n in cgroup ipc mnt net pid time user uts; do
+    [ -e "/proc/self/ns/$n" ] && want+="$(host_ns_link "$n") "
+  done
+  in_container 'for n in cgroup ipc mnt net pid time user uts; do
+      [ -e /proc/self/ns/$n ] && printf "%s " "$(readlink /proc/self/ns/$n)"; done; echo
+    test -x /bin/busybox && test -c /dev/null && test -d /dev/pts && echo rootfs'
+  assert_success
+  assert_equal "${lines[0]}" "$want"
+  assert_equal "${lines[1]}" rootfs
+}
+
+@test "no mount namespace: nothing is mounted in the caller's, while running or after" {
+  hull_only "runc mounts the rootfs in the caller's mount namespace and leaves it there"
+  local id
+  id=$(new_id)
+  del_ns mount
+  start_sleeper "$id"
+  # The container's mounts (proc, dev, ..., the masks) are there for it...
+  run hull_cmd exec "$id" sh -c 'readlink /proc/self/ns/mnt; test -c /dev/null && echo dev; cat /proc/timer_list | wc -c'
+  assert_success
+  assert_equal "${lines[0]}" "$(host_ns_link mnt)"
+  assert_equal "${lines[1]}" dev
+  assert_equal "${lines[2]}" 0
+  # ...but not in the mount table it shares with us.
+  local now
+  now=$(comm -13 "$T/.mounts-before" <(test_mounts))
+  [ -z "$now" ] || fail "mounted in the caller's namespace: $now"
+  hull_cmd delete --force "$id"
+  assert_nothing_left "$id"
+}
+
+@test "joining a mount namespace by path: the container still gets its own rootfs, the namespace is untouched" {
+  hull_only "runc resolves the rootfs in the joined namespace, and pivots it"
+  local a pid bundle_b=$BUNDLE
+  a=$(new_id a)
+  BUNDLE=$T/bundle-a
+  cp -a "$bundle_b" "$BUNDLE"
+  touch "$BUNDLE/rootfs/only-in-a"
+  start_sleeper "$a"
+  BUNDLE=$bundle_b
+  pid=$(ctr_pid "$a")
+  local before
+  before=$(cat "/proc/$pid/mountinfo")
+  touch "$BUNDLE/rootfs/only-in-b"
+  cfg --arg p "/proc/$pid/ns/mnt" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)'
+  in_container 'readlink /proc/self/ns/mnt; ls /only-in-*; test -c /dev/null && echo dev'
+  assert_success
+  assert_equal "${lines[0]}" "$(readlink "/proc/$pid/ns/mnt")"
+  assert_equal "${lines[1]}" /only-in-b
+  assert_equal "${lines[2]}" dev
+  # The other container keeps its root and its mounts.
+  [ -e "/proc/$pid/root/only-in-a" ] || fail "the joined namespace's root changed"
+  assert_equal "$(cat "/proc/$pid/mountinfo")" "$before"
+}
+
+@test "a new user namespace without a mount namespace is refused before anything is made" {
+  open_tmp_path
+  add_ns user
+  del_ns mount
+  cfg '.linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+     | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  create_fails ".linux.namespaces: a new user namespace needs a mount namespace"
 }

@@ -67,6 +67,33 @@ optional_fields() { awk '{ for (i = 7; $i != "-"; i++) printf "%s ", $i }' <<<"$
   [ "${lines[0]}" = nopivot ] && [ "${lines[1]}" = 1 ] || { show_run; fail "output"; }
 }
 
+# The attack: an unprivileged process makes its own user and mount
+# namespaces and mounts a procfs, which the kernel allows only where one is
+# fully visible already (the host's, under the old root, with --no-pivot).
+# The tmpfs mount shows the namespaces work at all.
+procfs_attack() {
+  mkdir -p "$BUNDLE/rootfs/tmp/p"
+  chmod 0777 "$BUNDLE/rootfs/tmp/p"
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  set_sh 'unshare -mrpf sh -c "mount -t tmpfs t /tmp/p && echo userns-ok; mount -t proc proc /tmp/p && echo MOUNTED"'
+}
+
+@test "--no-pivot: the host's procfs cannot be used to mount an unmasked one (nested user namespace)" {
+  procfs_attack
+  local id
+  id=$(new_id)
+  run --separate-stderr hull_cmd run --no-pivot --bundle "$BUNDLE" "$id" </dev/null
+  assert_output userns-ok
+}
+
+@test "pivot_root: the same attack fails" {
+  procfs_attack
+  local id
+  id=$(new_id)
+  run --separate-stderr hull_cmd run --bundle "$BUNDLE" "$id" </dev/null
+  assert_output userns-ok
+}
+
 @test "linux.rootfsPropagation private: / is neither shared nor a slave" {
   cfg '.linux.rootfsPropagation = "private"'
   root_mount_line

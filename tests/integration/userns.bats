@@ -151,3 +151,31 @@ open_tmp_path() {
   assert_success
   assert_nothing_left "$id"
 }
+
+@test "userns --no-pivot: the host's procfs, locked, is covered: no unmasked procfs from a nested user namespace" {
+  mkdir -p "$BUNDLE/rootfs/tmp/p"
+  chmod 0777 "$BUNDLE/rootfs/tmp/p"
+  cfg '.process.user = {"uid": 1000, "gid": 1000}'
+  set_sh 'unshare -mrpf sh -c "mount -t tmpfs t /tmp/p && echo userns-ok; mount -t proc proc /tmp/p && echo MOUNTED"'
+  local id
+  id=$(new_id)
+  run --separate-stderr hull_cmd run --no-pivot --bundle "$BUNDLE" "$id" </dev/null
+  assert_output userns-ok
+}
+
+@test "userns: a bind source the container's root cannot reach is opened by the runtime" {
+  # Under a 0700 directory of the host's root: the mapped root has no
+  # search permission there, the runtime has.
+  mkdir -p "$T/private/dir"
+  chmod 0700 "$T/private"
+  echo secret-dir >"$T/private/dir/file"
+  echo secret-file >"$T/private/file"
+  chmod 0644 "$T/private/dir/file" "$T/private/file"
+  mkdir -p "$BUNDLE/rootfs/mnt/dir"
+  touch "$BUNDLE/rootfs/mnt/file"
+  add_mount "{\"destination\": \"/mnt/dir\", \"type\": \"bind\", \"source\": \"$T/private/dir\", \"options\": [\"rbind\", \"ro\"]}"
+  add_mount "{\"destination\": \"/mnt/file\", \"type\": \"bind\", \"source\": \"$T/private/file\", \"options\": [\"bind\"]}"
+  in_container 'cat /mnt/dir/file /mnt/file; awk "\$5 == \"/mnt/dir\" { print substr(\$6, 1, 3) }" /proc/self/mountinfo'
+  assert_success
+  assert_equal "$(echo $output)" "secret-dir secret-file ro,"
+}

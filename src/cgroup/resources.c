@@ -499,41 +499,15 @@ v2_enable_controller (const char *dir, const char *file, hull_error *err)
   return 0;
 }
 
-static int apply (const hull_cgroup *cg, const hull_resources *res, bool update,
-                  hull_error *err);
-
-/* With device rules, the container's linux.devices nodes are allowed after
-   them (as runc): else a deny-all makes the devices the config asked for
-   unusable. */
+/* The device rules are linux.resources.devices after the defaults; the
+   linux.devices nodes get no rule of their own (runc 1.1.5 adds none
+   either: a config allows what it lists there, or it stays denied). */
 int
 hull_cgroup_apply_resources (const hull_cgroup *cg, const hull_resources *res, bool update,
                              hull_error *err)
 {
   if (cg == NULL || res == NULL || cg->n_dirs == 0)
     return 0;
-  if (res->n_devices == 0 || cg->n_nodes == 0)
-    return apply (cg, res, update, err);
-  cleanup_free hull_device_cgroup *rules = calloc (res->n_devices + cg->n_nodes, sizeof *rules);
-  if (rules == NULL)
-    return hull_fail (err, ENOMEM, "device rules");
-  memcpy (rules, res->devices, res->n_devices * sizeof *rules);
-  for (size_t i = 0; i < cg->n_nodes; i++)
-    rules[res->n_devices + i] = (hull_device_cgroup) {
-      .allow = true,
-      .type = (char *) (cg->nodes[i].type == 'b' ? "b" : "c"),
-      .major = { true, cg->nodes[i].major },
-      .minor = { true, cg->nodes[i].minor },
-      .access = (char *) "rwm",
-    };
-  hull_resources merged = *res;
-  merged.devices = rules;
-  merged.n_devices = res->n_devices + cg->n_nodes;
-  return apply (cg, &merged, update, err);
-}
-
-static int
-apply (const hull_cgroup *cg, const hull_resources *res, bool update, hull_error *err)
-{
   hull_cg_map_opts o = { .layout = cg->layout };
   if (cg->layout == HULL_CGROUP_LAYOUT_HYBRID)
     o.hugetlb_v2 = find_dir (cg, "hugetlb") == NULL;

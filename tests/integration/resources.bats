@@ -501,24 +501,30 @@ probe() {
 # refused it). With a pid namespace of its own, deleting the container kills
 # its init and leaves the others alone.
 @test "a cgroupsPath that already holds other processes: a warning; delete leaves them alone" {
-  local mine base dir sleeper id st err alive_after
+  local mine dirs=() d sleeper id st err alive_after
   if is_v2; then
     mine=$(sed -n 's/^0:://p' /proc/self/cgroup)
-    base=/sys/fs/cgroup
+    mine=${mine%/}
+    dirs=("/sys/fs/cgroup$mine/hull-shared-$$")
   else
-    # runc looks at the devices hierarchy only.
+    # runc looks at the devices hierarchy only; kill --all and delete use
+    # the pids one.
     need_v1 devices
+    need_v1 pids
     mine=$(sed -n 's/^[0-9]*:devices://p' /proc/self/cgroup)
-    base=$(v1_mount devices)
+    mine=${mine%/}
+    [ "$mine" = "$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup | sed 's:/$::')" ] ||
+      skip "our devices and pids cgroups differ"
+    dirs=("$(v1_mount devices)$mine/hull-shared-$$" "$(v1_mount pids)$mine/hull-shared-$$")
   fi
-  mine=${mine%/}
-  dir="$base$mine/hull-shared-$$"
-  mkdir "$dir"
-  HULL_CLEANUP+=("rmdir '$dir'")
   sleep 300 &
   sleeper=$!
   HULL_CLEANUP+=("kill $sleeper")
-  echo "$sleeper" >"$dir/cgroup.procs"
+  for d in "${dirs[@]}"; do
+    mkdir "$d"
+    HULL_CLEANUP+=("rmdir '$d'")
+    echo "$sleeper" >"$d/cgroup.procs"
+  done
   cfg --arg p "$mine/hull-shared-$$" '.linux.cgroupsPath = $p'
   set_args sleep 1000
   id=$(new_id)
@@ -529,10 +535,14 @@ probe() {
   fi
   alive_after=no
   kill -0 "$sleeper" 2>/dev/null && alive_after=yes
-  echo "$sleeper" >"$base$mine/cgroup.procs" 2>/dev/null || true
+  for d in "${dirs[@]}"; do
+    echo "$sleeper" >"${d%/*}/cgroup.procs" 2>/dev/null || true
+  done
   kill "$sleeper" 2>/dev/null && { wait "$sleeper" 2>/dev/null || true; }
   [ "$st" -eq 0 ] || fail "create failed: $err"
   [[ $err == *"container's cgroup is not empty: 1 process(es) found"* ]] || fail "stderr: $err"
   [ "$alive_after" = yes ] || fail "delete killed a process that is not the container's"
-  [ -d "$dir" ] || fail "delete removed the cgroup it did not create"
+  for d in "${dirs[@]}"; do
+    [ -d "$d" ] || fail "delete removed $d, which it did not create"
+  done
 }

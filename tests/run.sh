@@ -62,7 +62,7 @@ tap_plan() { sed -n 's/^1\.\.\([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
 
 # --- 1. dependencies ---------------------------------------------------------------
 DEPS="autoconf automake libtool pkg-config make gcc libseccomp-dev libyajl-dev libcap-dev
-libmount-dev bats busybox-static jq iproute2 util-linux"
+libmount-dev bats busybox-static jq iproute2 util-linux strace"
 if [ "${HULL_NO_APT:-0}" != 1 ] && command -v dpkg-query >/dev/null 2>&1; then
 	missing=
 	for p in $DEPS; do

@@ -23,21 +23,14 @@ typedef struct {
   char *top;                 /* topmost directory hull made on the way to path
                               * (path itself or an ancestor); destroy removes
                               * path..top, deepest first. NULL unless created. */
+  char *mount_point;         /* the hierarchy's; only between plan and make */
+  bool v2;                   /* the cgroup2 hierarchy; only between plan and make */
 } hull_cgroup_dir;
-
-/* A node of linux.devices: allowed (rwm) after the device rules, at create
- * and when an update on v2 replaces the rules (as runc). */
-typedef struct {
-  char type;                 /* 'b' or 'c' */
-  int64_t major, minor;
-} hull_cgroup_node;
 
 typedef struct hull_cgroup {
   hull_cgroup_layout layout;
   hull_cgroup_dir *dirs;
   size_t n_dirs;
-  hull_cgroup_node *nodes;
-  size_t n_nodes;
 } hull_cgroup;
 
 /* Host layout, detected at run time from /sys/fs/cgroup's filesystem type. */
@@ -45,11 +38,21 @@ int hull_cgroup_detect (hull_cgroup_layout *layout, hull_error *err);
 
 /* Computes the container's cgroup directories from linux.cgroupsPath
  * (relative: under the caller's own cgroup, read from /proc/self/cgroup, per
- * hierarchy; absolute: as given; missing: "hull/<id>" relative) and creates
- * them. manager "disabled" yields an empty cgroup (no dirs). On failure
- * nothing created is left behind. */
-int hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
-                         hull_cgroup **out, hull_error *err);
+ * hierarchy; absolute: as given; missing: "hull/<id>" relative) without
+ * creating anything: each dir is marked created (with the topmost missing
+ * directory as top) when it does not exist yet. Recorded before make, the
+ * plan lets delete find what a runtime killed during make left. manager
+ * "disabled" yields an empty cgroup (no dirs). */
+int hull_cgroup_plan (const hull_spec *spec, const char *id, const char *manager,
+                      hull_cgroup **out, hull_error *err);
+
+/* Creates the planned directories and records what was really made. A
+ * pre-existing cgroup that holds processes is a warning (as runc 1.1.5); a
+ * frozen one is refused ("container's cgroup unexpectedly frozen"). On
+ * failure nothing made is left behind and cg records nothing created. An
+ * unprivileged runtime that may not create cgroups (and needs no limits)
+ * gets an empty cg. */
+int hull_cgroup_make (hull_cgroup *cg, const hull_spec *spec, hull_error *err);
 
 /* An O_DIRECTORY fd on the v2 directory for clone3(CLONE_INTO_CGROUP), or -1
  * when not pure v2 (the caller then uses hull_cgroup_enter). */

@@ -248,11 +248,11 @@ hull_cgroup_free (hull_cgroup *cg)
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
       free (cg->dirs[i].controller);
+      free (cg->dirs[i].mount_point);
       free (cg->dirs[i].path);
       free (cg->dirs[i].top);
     }
   free (cg->dirs);
-  free (cg->nodes);
   free (cg);
 }
 
@@ -335,41 +335,64 @@ rootless_skips_cgroups (const hull_spec *spec, int errnum)
          && !wants_limits (spec);
 }
 
-/* True (with err set) when an existing cgroup already holds processes. */
+/* runc 1.1.5 warns, and goes on, when the container's cgroup already
+ * holds processes; once per container (runc looks at one hierarchy). */
 static bool
-joined_cgroup_has_procs (const char *dir, hull_error *err)
+warn_if_populated (const char *dir)
 {
   cleanup_free char *procs = NULL;
   cleanup_free char *file = hull_path_join (dir, "cgroup.procs");
-  if (file == NULL || hull_read_file (file, &procs, NULL, err) < 0)
-    return false; /* unreadable: nothing to protect (e.g. a rootless parent) */
+  hull_error ignored;
+  if (file == NULL || hull_read_file (file, &procs, NULL, &ignored) < 0)
+    return false; /* unreadable: nothing to say (e.g. a rootless parent) */
   size_t n = 0;
   for (const char *p = procs; *p; p++)
     n += *p == '\n';
-  if (n == 0)
-    return false;
-  hull_fail (err, 0, "container's cgroup is not empty: %zu process(es) found in %s", n, dir);
-  return true;
+  if (n > 0)
+    hull_warn ("container's cgroup is not empty: %zu process(es) found in %s", n, dir);
+  return n > 0;
 }
 
+/* What make_chain would create: nothing when dir exists (*top NULL), else
+ * the topmost missing directory on the way to it. A parent another
+ * container makes meanwhile counts as ours until make records what it
+ * really made: harmless, as destroy removes a parent only when empty. */
 static int
-record_nodes (hull_cgroup *cg, const hull_spec *spec, hull_error *err)
+plan_chain (const char *mount_point, const char *dir, bool *created, char **top,
+            hull_error *err)
 {
-  const hull_linux *l = spec ? spec->linux_ : NULL;
-  if (l == NULL || l->n_devices == 0)
-    return 0;
-  if ((cg->nodes = calloc (l->n_devices, sizeof *cg->nodes)) == NULL)
-    return hull_fail (err, ENOMEM, "cgroup");
-  for (size_t i = 0; i < l->n_devices; i++)
-    if (l->devices[i].type != 'p') /* fifos are not device-controlled */
-      cg->nodes[cg->n_nodes++] = (hull_cgroup_node) {
-        l->devices[i].type == 'b' ? 'b' : 'c', l->devices[i].major, l->devices[i].minor };
+  *created = false;
+  *top = NULL;
+  size_t mlen = strlen (mount_point);
+  if (strncmp (dir, mount_point, mlen) != 0 || (dir[mlen] != '/' && dir[mlen] != '\0'))
+    return hull_fail (err, 0, "mkdir %s: not under %s", dir, mount_point);
+  cleanup_free char *p = strdup (dir);
+  if (p == NULL)
+    return hull_fail (err, ENOMEM, "mkdir %s", dir);
+  for (char *s = p + mlen; *s;)
+    {
+      char *end = strchrnul (s + 1, '/');
+      char saved = *end;
+      *end = '\0';
+      struct stat st;
+      if (stat (p, &st) < 0)
+        {
+          /* Unreadable (rootless): make reports it, or runs without. */
+          if (errno != ENOENT)
+            return 0;
+          *created = true;
+          *top = strdup (p);
+          return *top ? 0 : hull_fail (err, ENOMEM, "mkdir %s", dir);
+        }
+      *end = saved;
+      s = end;
+    }
   return 0;
 }
 
 int
-hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
-                     hull_cgroup **out, hull_error *err)
+hull_cgroup_plan (const hull_spec *spec, const char *id, const char *manager,
+                  hull_cgroup **out, hull_error *err)
 {
   bool disabled, systemd;
   if (check_manager (manager, &disabled, &systemd, err) < 0)
@@ -378,11 +401,6 @@ hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
   hull_cgroup *cg = calloc (1, sizeof *cg);
   if (cg == NULL)
     return hull_fail (err, ENOMEM, "cgroup");
-  if (record_nodes (cg, spec, err) < 0)
-    {
-      hull_cgroup_free (cg);
-      return -1;
-    }
   if (disabled)
     {
       /* Nothing is touched, so a host without cgroups is fine too. */
@@ -409,65 +427,108 @@ hull_cgroup_prepare (const hull_spec *spec, const char *id, const char *manager,
       hull_fail (err, ENOMEM, "cgroup");
       goto out;
     }
-
   for (size_t i = 0; i < n; i++)
     {
       hull_cgroup_dir *d = &cg->dirs[i];
       d->controller = strdup (h[i].controllers);
+      d->mount_point = strdup (h[i].mount_point);
       d->path = steal_ptr (dirs[i]);
+      d->v2 = h[i].v2;
       cg->n_dirs++;
-      if (d->controller == NULL)
+      if (d->controller == NULL || d->mount_point == NULL)
         {
           hull_fail (err, ENOMEM, "cgroup");
           goto out;
         }
-      if (make_chain (h[i].mount_point, d->path, &d->created, &d->top, err) < 0)
-        {
-          if (!rootless_skips_cgroups (spec, err->errnum))
-            goto out;
-          hull_debug ("%s: unprivileged, running without cgroups", err->msg);
-          hull_cgroup_layout layout = cg->layout;
-          hull_error ignored;
-          hull_cgroup_destroy (cg, &ignored);
-          hull_cgroup_free (cg);
-          if ((cg = calloc (1, sizeof *cg)) == NULL)
-            {
-              hull_fail (err, ENOMEM, "cgroup");
-              goto out;
-            }
-          cg->layout = layout;
-          if (record_nodes (cg, spec, err) < 0)
-            goto out;
-          break;
-        }
-      /* Only a leaf hull made is ever removed, so a joined cgroup stays. */
-      if (!d->created)
-        {
-          free (d->top);
-          d->top = NULL;
-          /* kill --all and delete signal every member: never processes
-           * hull did not start (runc refuses this too). */
-          if (joined_cgroup_has_procs (d->path, err))
-            goto out;
-        }
-      if (!h[i].v2 && hull_cg_list_has (h[i].controllers, "cpuset")
-          && hull_cg_v1_cpuset_fill (h[i].mount_point, d->path, err) < 0)
+      if (plan_chain (h[i].mount_point, d->path, &d->created, &d->top, err) < 0)
         goto out;
     }
   *out = steal_ptr (cg);
   ret = 0;
 
 out:
-  if (cg != NULL)
-    {
-      hull_error ignored;
-      hull_cgroup_destroy (cg, &ignored);
-      hull_cgroup_free (cg);
-    }
+  hull_cgroup_free (cg);
   hull_cg_free_strs (dirs, n);
   hull_cg_hierarchies_free (h, n);
   free (proc_cgroup);
   return ret;
+}
+
+/* Forgets the plan of dirs from..n-1 (not made): destroy must not touch
+ * them, nor parents someone else may have made meanwhile. */
+static void
+drop_plan (hull_cgroup *cg, size_t from)
+{
+  for (size_t i = from; i < cg->n_dirs; i++)
+    {
+      cg->dirs[i].created = false;
+      free (cg->dirs[i].top);
+      cg->dirs[i].top = NULL;
+    }
+}
+
+static void
+clear_dirs (hull_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      free (cg->dirs[i].controller);
+      free (cg->dirs[i].mount_point);
+      free (cg->dirs[i].path);
+      free (cg->dirs[i].top);
+    }
+  free (cg->dirs);
+  cg->dirs = NULL;
+  cg->n_dirs = 0;
+}
+
+int
+hull_cgroup_make (hull_cgroup *cg, const hull_spec *spec, hull_error *err)
+{
+  bool warned = false;
+  for (size_t i = 0; i < cg->n_dirs; i++)
+    {
+      hull_cgroup_dir *d = &cg->dirs[i];
+      free (d->top);
+      d->top = NULL;
+      if (make_chain (d->mount_point, d->path, &d->created, &d->top, err) < 0)
+        {
+          drop_plan (cg, i);
+          if (!rootless_skips_cgroups (spec, err->errnum))
+            goto fail;
+          hull_debug ("%s: unprivileged, running without cgroups", err->msg);
+          hull_error ignored;
+          hull_cgroup_destroy (cg, &ignored);
+          clear_dirs (cg);
+          hull_error_clear (err);
+          return 0;
+        }
+      /* Only a leaf hull made is ever removed, so a joined cgroup stays. */
+      if (!d->created)
+        {
+          free (d->top);
+          d->top = NULL;
+          if (!warned)
+            warned = warn_if_populated (d->path);
+        }
+      if (!d->v2 && hull_cg_list_has (d->controller, "cpuset")
+          && hull_cg_v1_cpuset_fill (d->mount_point, d->path, err) < 0)
+        {
+          drop_plan (cg, i + 1);
+          goto fail;
+        }
+    }
+  /* An init joining a frozen cgroup would hang in it until someone thaws
+   * it (runc refuses this too). A cgroup hull did not make is left as is. */
+  if (hull_cg_check_not_frozen (cg, err) < 0)
+    goto fail;
+  return 0;
+
+fail:;
+  hull_error ignored;
+  hull_cgroup_destroy (cg, &ignored);
+  drop_plan (cg, 0);
+  return -1;
 }
 
 /* ---- processes ---- */

@@ -195,3 +195,33 @@ hull_cgroup_is_frozen (const hull_cgroup *cg)
     return false;
   return v2 ? strcmp (state, "1") == 0 : strcmp (state, "THAWED") != 0;
 }
+
+int
+hull_cg_check_not_frozen (const hull_cgroup *cg, hull_error *err)
+{
+  bool v2;
+  const hull_cgroup_dir *d = freezer_dir (cg, &v2);
+  if (d == NULL)
+    return 0;
+  hull_error ignored;
+  bool frozen = false;
+  if (v2)
+    {
+      /* cgroup.freeze is the cgroup's own request (what runc reads);
+       * cgroup.events also says "frozen 1" under a frozen ancestor. */
+      cleanup_free char *self = read_knob (d->path, "cgroup.freeze", &ignored);
+      frozen = self != NULL && strcmp (self, "1") == 0;
+      if (!frozen && v2_events_frozen (d->path, &frozen, &ignored) < 0)
+        frozen = false; /* a kernel without the cgroup2 freezer */
+    }
+  else
+    {
+      /* FROZEN also when only an ancestor is (runc: only when self_freezing). */
+      cleanup_free char *state = read_knob (d->path, "freezer.state", &ignored);
+      frozen = state != NULL && strcmp (state, "THAWED") != 0;
+    }
+  if (frozen)
+    return hull_fail (err, 0, "container's cgroup unexpectedly frozen (%s/%s)", d->path,
+                      v2 ? "cgroup.freeze" : "freezer.state");
+  return 0;
+}

@@ -74,6 +74,13 @@ int hull_cg_v1_hierarchies (const char *mountinfo, hull_cg_hierarchy **out, size
  * and copies each empty value from the parent, top-down (as runc does). */
 int hull_cg_v1_cpuset_fill (const char *mount_point, const char *dir, hull_error *err);
 
+/* ---- freeze.c ---- */
+
+/* Fails with runc's "container's cgroup unexpectedly frozen" when the
+ * container's freezer cgroup is frozen or freezing, by itself or through
+ * an ancestor (an init put there would hang). */
+int hull_cg_check_not_frozen (const hull_cgroup *cg, hull_error *err);
+
 /* ---- v2.c ---- */
 
 /* The cgroup2 hierarchy mounted at mount_point (root from mountinfo; "/" if

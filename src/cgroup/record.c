@@ -63,24 +63,6 @@ hull_cgroup_to_json (const hull_cgroup *cg)
       GEN (yajl_gen_map_close (g));
     }
   GEN (yajl_gen_array_close (g));
-  if (cg->n_nodes > 0)
-    {
-      GEN (gen_str (g, "nodes"));
-      GEN (yajl_gen_array_open (g));
-      for (size_t i = 0; i < cg->n_nodes; i++)
-        {
-          char type[2] = { cg->nodes[i].type, '\0' };
-          GEN (yajl_gen_map_open (g));
-          GEN (gen_str (g, "type"));
-          GEN (gen_str (g, type));
-          GEN (gen_str (g, "major"));
-          GEN (yajl_gen_integer (g, cg->nodes[i].major));
-          GEN (gen_str (g, "minor"));
-          GEN (yajl_gen_integer (g, cg->nodes[i].minor));
-          GEN (yajl_gen_map_close (g));
-        }
-      GEN (yajl_gen_array_close (g));
-    }
   GEN (yajl_gen_map_close (g));
 #undef GEN
   const unsigned char *buf;
@@ -152,35 +134,6 @@ dir_from_json (yajl_val v, size_t i, hull_cgroup_dir *d, hull_error *err)
   return 0;
 }
 
-/* "nodes" (optional: states written before it existed have none). */
-static int
-nodes_from_json (yajl_val root, hull_cgroup *cg, hull_error *err)
-{
-  static const char *k_nodes[] = { "nodes", NULL }, *k_type[] = { "type", NULL },
-                    *k_major[] = { "major", NULL }, *k_minor[] = { "minor", NULL };
-  yajl_val nodes = yajl_tree_get (root, k_nodes, yajl_t_any);
-  if (nodes == NULL)
-    return 0;
-  if (!YAJL_IS_ARRAY (nodes))
-    return bad_json (err, ".nodes: expected an array");
-  size_t n = YAJL_GET_ARRAY (nodes)->len;
-  if (n > 0 && (cg->nodes = calloc (n, sizeof *cg->nodes)) == NULL)
-    return hull_fail (err, ENOMEM, "cgroup state");
-  for (size_t i = 0; i < n; i++)
-    {
-      yajl_val v = YAJL_GET_ARRAY (nodes)->values[i];
-      yajl_val t = yajl_tree_get (v, k_type, yajl_t_string);
-      yajl_val ma = yajl_tree_get (v, k_major, yajl_t_number);
-      yajl_val mi = yajl_tree_get (v, k_minor, yajl_t_number);
-      if (t == NULL || ma == NULL || mi == NULL || !YAJL_IS_INTEGER (ma) || !YAJL_IS_INTEGER (mi)
-          || (strcmp (t->u.string, "b") != 0 && strcmp (t->u.string, "c") != 0))
-        return hull_fail (err, 0, "cgroup state: .nodes[%zu]: expected {type, major, minor}", i);
-      cg->nodes[cg->n_nodes++] = (hull_cgroup_node) { t->u.string[0], YAJL_GET_INTEGER (ma),
-                                                      YAJL_GET_INTEGER (mi) };
-    }
-  return 0;
-}
-
 int
 hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err)
 {
@@ -235,8 +188,6 @@ hull_cgroup_from_json (const char *json, hull_cgroup **out, hull_error *err)
       if (dir_from_json (YAJL_GET_ARRAY (dirs)->values[i], i, &cg->dirs[i], err) < 0)
         goto out;
     }
-  if (nodes_from_json (root, cg, err) < 0)
-    goto out;
   *out = steal_ptr (cg);
   ret = 0;
 out:

@@ -499,41 +499,25 @@ v2_enable_controller (const char *dir, const char *file, hull_error *err)
   return 0;
 }
 
-static int apply (const hull_cgroup *cg, const hull_resources *res, bool update,
-                  hull_error *err);
+/* Whether a v1 cpu.cfs_quota_us write comes after writes[i]. */
+static bool
+v1_quota_follows (const hull_cg_writes *w, size_t i)
+{
+  for (size_t k = i + 1; k < w->n; k++)
+    if (strcmp (w->v[k].file, "cpu.cfs_quota_us") == 0)
+      return true;
+  return false;
+}
 
-/* With device rules, the container's linux.devices nodes are allowed after
-   them (as runc): else a deny-all makes the devices the config asked for
-   unusable. */
+/* The device rules are linux.resources.devices after the defaults; the
+   linux.devices nodes get no rule of their own (runc 1.1.5 adds none
+   either: a config allows what it lists there, or it stays denied). */
 int
 hull_cgroup_apply_resources (const hull_cgroup *cg, const hull_resources *res, bool update,
                              hull_error *err)
 {
   if (cg == NULL || res == NULL || cg->n_dirs == 0)
     return 0;
-  if (res->n_devices == 0 || cg->n_nodes == 0)
-    return apply (cg, res, update, err);
-  cleanup_free hull_device_cgroup *rules = calloc (res->n_devices + cg->n_nodes, sizeof *rules);
-  if (rules == NULL)
-    return hull_fail (err, ENOMEM, "device rules");
-  memcpy (rules, res->devices, res->n_devices * sizeof *rules);
-  for (size_t i = 0; i < cg->n_nodes; i++)
-    rules[res->n_devices + i] = (hull_device_cgroup) {
-      .allow = true,
-      .type = (char *) (cg->nodes[i].type == 'b' ? "b" : "c"),
-      .major = { true, cg->nodes[i].major },
-      .minor = { true, cg->nodes[i].minor },
-      .access = (char *) "rwm",
-    };
-  hull_resources merged = *res;
-  merged.devices = rules;
-  merged.n_devices = res->n_devices + cg->n_nodes;
-  return apply (cg, &merged, update, err);
-}
-
-static int
-apply (const hull_cgroup *cg, const hull_resources *res, bool update, hull_error *err)
-{
   hull_cg_map_opts o = { .layout = cg->layout };
   if (cg->layout == HULL_CGROUP_LAYOUT_HYBRID)
     o.hugetlb_v2 = find_dir (cg, "hugetlb") == NULL;
@@ -555,6 +539,7 @@ apply (const hull_cgroup *cg, const hull_resources *res, bool update, hull_error
       return -1;
     }
   int ret = 0;
+  cleanup_free char *deferred_period = NULL;
   for (size_t i = 0; ret == 0 && i < w.n; i++)
     {
       const hull_cg_write *x = &w.v[i];
@@ -595,6 +580,29 @@ apply (const hull_cgroup *cg, const hull_resources *res, bool update, hull_error
         }
       hull_debug ("cgroup: %s <- %s", path, x->value);
       ret = write_value (path, x->value, err);
+      /* As runc: the kernel refuses a period (EINVAL) when the current quota
+         over it would exceed the parent's limit; once the new quota is in,
+         the same period fits. So it is written again after the quota. */
+      if (ret < 0 && err->errnum == EINVAL && strcmp (x->file, "cpu.cfs_period_us") == 0
+          && v1_quota_follows (&w, i))
+        {
+          hull_debug ("cgroup: %s: EINVAL, retried after cpu.cfs_quota_us", path);
+          deferred_period = steal_ptr (path);
+          hull_error_clear (err);
+          ret = 0;
+          continue;
+        }
+      if (ret == 0 && deferred_period != NULL && strcmp (x->file, "cpu.cfs_quota_us") == 0)
+        {
+          const hull_cg_write *period = NULL;
+          for (size_t k = 0; k < i; k++)
+            if (strcmp (w.v[k].file, "cpu.cfs_period_us") == 0)
+              period = &w.v[k];
+          hull_debug ("cgroup: %s <- %s", deferred_period, period->value);
+          ret = write_value (deferred_period, period->value, err);
+          free (deferred_period);
+          deferred_period = NULL;
+        }
     }
   hull_cg_writes_clear (&w);
   /* Pure v2 has no devices controller: an eBPF program does its job

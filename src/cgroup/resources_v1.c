@@ -64,7 +64,7 @@ map_cpu (const hull_cpu *c, hull_cg_writes *w, hull_error *err)
       ADD ("cpu", ".cpu", "cpu.shares", "%" PRIu64, c->shares.v);
     }
   /* Period before quota, as runc (a shorter period may only fit once the
-     quota is lower; runc retries, hull reports the kernel's answer). */
+     quota is lower: apply then writes the period again after the quota). */
   if (c->period.set && c->period.v != 0)
     {
       ADD ("cpu", ".cpu", "cpu.cfs_period_us", "%" PRIu64, c->period.v);

@@ -1,4 +1,5 @@
-/* create and run: config -> checks -> state dir -> cgroup -> init -> state.json. */
+/* create and run: config -> checks -> state dir -> cgroup plan (state.json)
+ * -> cgroups -> init -> state.json. */
 #include "config.h"
 #include <hull/cgroup.h>
 #include <hull/cleanup.h>
@@ -181,8 +182,7 @@ record_state (int dirfd, const hull_create_opts *opts, const prepared *p, const 
   return hull_state_save (dirfd, &st, err);
 }
 
-/* linux.resources (the cgroup code adds the linux.devices nodes to the
- * device rules). */
+/* linux.resources. */
 static int
 apply_resources (const hull_cgroup *cg, const hull_spec *spec, hull_error *err)
 {
@@ -209,12 +209,15 @@ create_container (const hull_context *ctx, const hull_create_opts *opts, prepare
   int dirfd = hull_state_dir_create (ctx, opts->id, err);
   if (dirfd < 0)
     return -1;
-  if (hull_cgroup_prepare (p->spec, opts->id, ctx->cgroup_manager, &cg, err) < 0)
+  if (hull_cgroup_plan (p->spec, opts->id, ctx->cgroup_manager, &cg, err) < 0)
     goto fail;
-  /* Recorded before anything can outlive us: should this process die
-   * mid-create, delete still finds (and removes) the cgroup. pid 0: no
-   * process yet, so the container reads as stopped. */
+  /* The cgroups are recorded before they are made, and again once made:
+   * should this process die anywhere in between (SIGKILL), delete --force
+   * still finds (and removes) them. pid 0: no process yet, so the
+   * container reads as stopped. */
   if (record_state (dirfd, opts, p, cg, 0, err) < 0)
+    goto fail;
+  if (hull_cgroup_make (cg, p->spec, err) < 0 || record_state (dirfd, opts, p, cg, 0, err) < 0)
     goto fail;
   /* exec takes the config the container was made from, as runc does, not
      whatever the bundle holds by then. */

@@ -44,6 +44,28 @@ cgroup_empty (const hull_cgroup *cg)
   return n == 0;
 }
 
+/* Whether some of the container's cgroup was there before it (joined, not
+ * made): it may hold processes that are not the container's. */
+static bool
+joined_cgroup (const hull_cgroup *cg)
+{
+  for (size_t i = 0; cg && i < cg->n_dirs; i++)
+    if (!cg->dirs[i].created)
+      return true;
+  return false;
+}
+
+/* Whether the container's processes are the whole cgroup's. Not when it
+ * joined an existing cgroup and has its own pid namespace: then its init
+ * takes every process of the container with it, and whatever else is in
+ * the cgroup is left alone (runc too kills the cgroup's processes only
+ * without a pid namespace of its own). */
+static bool
+owns_whole_cgroup (const hull_state *st, const hull_cgroup *cg)
+{
+  return !(st->own_pid_ns && joined_cgroup (cg));
+}
+
 /* SIGKILL everything and wait for it to go. The init may not be our child
  * (create's parent exited), so poll /proc instead of waitpid; it counts as
  * gone once a zombie. Re-sends the signal each round so processes forked
@@ -56,12 +78,13 @@ kill_and_wait (const char *id, const hull_state *st, const hull_cgroup *cg, hull
   for (;;)
     {
       hull_error ignored;
-      hull_state_signal (st, SIGKILL, true, &ignored);
+      bool all = owns_whole_cgroup (st, cg);
+      hull_state_signal (st, SIGKILL, all, &ignored);
       /* A frozen v1 task dies only once thawed (paused, or left frozen
        * after its init died). */
       if (cg && hull_cgroup_is_frozen (cg))
         hull_cgroup_freeze (cg, false, &ignored);
-      if (!hull_proc_alive (st->pid, st->pid_start_time) && cgroup_empty (cg))
+      if (!hull_proc_alive (st->pid, st->pid_start_time) && (!all || cgroup_empty (cg)))
         return 0;
       if (now_ms () >= deadline)
         return hull_fail (err, ETIMEDOUT, "container %s did not stop after SIGKILL", id);
@@ -130,7 +153,7 @@ hull_container_delete (const hull_context *ctx, const char *id, bool force, hull
       case HULL_STATUS_STOPPED:
         /* Without its own pid namespace, processes the init left behind
          * live on in the cgroup (runc kills them too). */
-        if (!cgroup_empty (cg))
+        if (owns_whole_cgroup (st, cg) && !cgroup_empty (cg))
           ret = kill_and_wait (id, st, cg, err);
         break;
       case HULL_STATUS_CREATED:

@@ -9,11 +9,24 @@ setup() { hull_setup; }
 teardown() { hull_teardown; }
 
 # counter ID: a running container whose init bumps /tmp/count every 50 ms.
+# Written to a temporary file and renamed: a reader (or a freeze) between
+# the truncation and the write of `echo > /tmp/count` saw an empty file.
 counter() {
-  start_sleeper "$1" ": > /tmp/$1.up; i=0; while :; do i=\$((i + 1)); echo \$i > /tmp/count; sleep 0.05; done"
+  start_sleeper "$1" ": > /tmp/$1.up; i=0; while :; do i=\$((i + 1)); echo \$i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.05; done"
+  wait_for_file "$BUNDLE/rootfs/tmp/count"
 }
 
 count() { cat "$BUNDLE/rootfs/tmp/count"; }
+
+# count_passes N: polls (~5 s) until the counter is above N.
+count_passes() {
+  local i
+  for ((i = 0; i < HULL_WAIT_TENTHS; i++)); do
+    [ "$(count)" -gt "$1" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
 
 # The kernel's view: every task of the process stopped in the freezer
 # (v1: freezer.state of its cgroup; v2: cgroup.freeze).
@@ -51,8 +64,7 @@ frozen_by_kernel() {
   assert_success
   [ "$(ctr_status "$id")" = running ]
   ! frozen_by_kernel "$pid"
-  sleep 0.5
-  [ "$(count)" -gt "$c2" ] || fail "the counter did not advance after resume ($c2 -> $(count))"
+  count_passes "$c2" || fail "the counter did not advance after resume ($c2 -> $(count))"
 }
 
 @test "pause of a paused container fails: container not running" {
@@ -181,4 +193,71 @@ frozen_by_kernel() {
     assert_success
     [[ $output == *"$c"* ]] || { show_run; fail "$c --help does not name the command"; }
   done
+}
+
+# frozen_cgroup_dir NAME: makes a cgroup NAME under ours in the hierarchy
+# that has the freezer (v1 freezer, or pure cgroup2), frozen; sets FZ_MNT
+# (its mount point) and FZ_REL (our path/NAME). Removed at teardown.
+frozen_cgroup_dir() {
+  local mine
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    FZ_MNT=/sys/fs/cgroup
+    mine=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    [ -e "$FZ_MNT$mine/cgroup.freeze" ] || [ "$mine" = / ] || skip "no cgroup2 freezer"
+  else
+    FZ_MNT=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") break }
+      $(i + 1) == "cgroup" && $NF ~ /(^|,)freezer(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+    [ -n "$FZ_MNT" ] || skip "no cgroup v1 freezer hierarchy"
+    mine=$(sed -n 's/^[0-9]*:freezer://p' /proc/self/cgroup)
+  fi
+  FZ_REL=${mine%/}/$1
+  mkdir "$FZ_MNT$FZ_REL"
+  HULL_CLEANUP+=("remove_cgroups $1")
+  if [ "$FZ_MNT" = /sys/fs/cgroup ]; then
+    echo 1 >"$FZ_MNT$FZ_REL/cgroup.freeze"
+  else
+    echo FROZEN >"$FZ_MNT$FZ_REL/freezer.state"
+  fi
+}
+
+# remove_cgroups NAME: thaws and removes every cgroup dir called NAME (also
+# what a runtime that hung in it left; its init dies once thawed).
+remove_cgroups() {
+  local d i
+  for d in $(find /sys/fs/cgroup -mindepth 2 -type d -name "$1" 2>/dev/null); do
+    echo THAWED >"$d/freezer.state" 2>/dev/null || echo 0 >"$d/cgroup.freeze" 2>/dev/null || true
+  done
+  for ((i = 0; i < 20; i++)); do
+    for d in $(find /sys/fs/cgroup -mindepth 2 -type d -name "$1" 2>/dev/null); do
+      rmdir "$d" 2>/dev/null || true
+    done
+    [ -z "$(find /sys/fs/cgroup -mindepth 2 -type d -name "$1" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+}
+
+# Found by review: the init joined the frozen cgroup and hung there (run
+# never returned) until someone thawed it by hand.
+@test "run in a cgroup that is already frozen fails at once with runc's error; the cgroup stays as it was" {
+  local name id left
+  name=hull-frozen-$$-$BATS_TEST_NUMBER
+  frozen_cgroup_dir "$name"
+  cfg --arg p "$FZ_REL" '.linux.cgroupsPath = $p'
+  set_args true
+  id=$(new_id)
+  run_files hull_cmd run --bundle "$BUNDLE" "$id"
+  [ "$status" -ne 124 ] || fail "run hung in the frozen cgroup"
+  assert_failure
+  [[ $stderr == *"container's cgroup unexpectedly frozen"* ]] || fail "stderr: $stderr"
+  # Not thawed, not removed: hull did not make it.
+  [ -d "$FZ_MNT$FZ_REL" ] || fail "the frozen cgroup was removed"
+  if [ -e "$FZ_MNT$FZ_REL/cgroup.freeze" ]; then
+    [ "$(cat "$FZ_MNT$FZ_REL/cgroup.freeze")" = 1 ] || fail "the cgroup was thawed"
+  else
+    [ "$(cat "$FZ_MNT$FZ_REL/freezer.state")" = FROZEN ] || fail "the cgroup was thawed"
+  fi
+  # What it made in the other hierarchies is gone.
+  left=$(find /sys/fs/cgroup -mindepth 2 -type d -name "$name" 2>/dev/null | grep -vx "$FZ_MNT$FZ_REL" || true)
+  [ -z "$left" ] || fail "cgroups left: $left"
+  assert_nothing_left "$id"
 }

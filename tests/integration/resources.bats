@@ -294,11 +294,35 @@ loop_dev() {
   [[ $stderr == *"/dev/x: Operation not permitted"* ]] || { show_run; fail "open of c 240:0 not refused"; }
 }
 
-@test "devices: a node in linux.devices can be opened under a deny-all" {
+# Found by review: hull added an allow rule for every linux.devices node, so
+# a node the rules deny could still be opened. runc 1.1.5 adds none: what
+# the config lists in linux.devices is created, and the rules decide.
+@test "devices: a node in linux.devices gets no rule of its own: a deny-all refuses it" {
   need_devices
   cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]'
   in_container 'echo x > /dev/x'
   assert_failure
+  [[ $stderr == *"/dev/x: Operation not permitted"* ]] || { show_run; fail "not EPERM: allowed by the cgroup?"; }
+}
+
+@test "devices: a node in linux.devices that the rules deny stays denied" {
+  need_devices
+  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]
+    | .linux.resources.devices = [{"allow": true, "access": "rwm"},
+                                  {"allow": false, "type": "c", "major": 240, "minor": 0, "access": "rw"}]'
+  in_container 'echo x > /dev/null && echo null-ok; echo x > /dev/x'
+  assert_failure
+  [ "${lines[0]}" = null-ok ] || { show_run; fail "/dev/null"; }
+  [[ $stderr == *"/dev/x: Operation not permitted"* ]] || { show_run; fail "not EPERM: allowed by the cgroup?"; }
+}
+
+@test "devices: a node in linux.devices that the rules allow can be opened" {
+  need_devices
+  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]
+    | .linux.resources.devices += [{"allow": true, "type": "c", "major": 240, "minor": 0, "access": "rw"}]'
+  in_container 'echo x > /dev/x'
+  assert_failure
+  # No driver behind 240:0: the cgroup let the open through.
   [[ $stderr == *"/dev/x: No such device or address"* ]] || { show_run; fail "not ENXIO: refused by the cgroup?"; }
 }
 
@@ -315,7 +339,8 @@ probe() {
 @test "devices: update with device rules (v2: the program is replaced; v1: rules kept)" {
   hull_only
   need_devices
-  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]'
+  cfg '.linux.devices = [{"path": "/dev/x", "type": "c", "major": 240, "minor": 0, "fileMode": 438}]
+    | .linux.resources.devices += [{"allow": true, "type": "c", "major": 240, "minor": 0, "access": "rw"}]'
   id=$(new_id)
   # No exec in hull: the container itself probes on request.
   start_sleeper "$id" ": > /tmp/$id.up; while :; do
@@ -332,12 +357,12 @@ probe() {
   out=$(probe)
   if is_v2; then
     [[ $out == *"/dev/null: Operation not permitted"* ]] || fail "after deny: $out"
-    # The linux.devices node stays allowed when the rules are replaced.
-    [[ $out == *"/dev/x: No such device or address" ]] || fail "after deny, /dev/x: $out"
+    # Replaced: the create's rule for /dev/x is gone with them.
+    [[ $out == *"/dev/x: Operation not permitted" ]] || fail "after deny, /dev/x: $out"
     # Replaced, not added: once the deny program is gone writes work again.
     hull_cmd update -r "$T/allow.json" "$id"
     out=$(probe)
-    [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "after allow: $out"
+    [[ $out == "null-ok"*"/dev/x: Operation not permitted" ]] || fail "after allow: $out"
   else
     # v1 rules are set once at create (rewriting them opens a window).
     [[ $out == "null-ok"*"/dev/x: No such device or address" ]] || fail "v1 rules changed: $out"
@@ -353,14 +378,15 @@ probe() {
   [[ $list != *"a *:* rwm"* ]] || fail "allow-all: $list"
 }
 
-# As runc: a node the config lists must be usable under a deny-all.
-@test "devices: nodes in linux.devices are allowed under a deny-all (devices.list)" {
+# As runc 1.1.5: a node the config lists gets no rule of its own.
+@test "devices: nodes in linux.devices add no rule (devices.list)" {
   need_v1 devices
   cfg '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
   id=$(new_id)
   start_sleeper "$id"
   list=$(host_file "$id" devices devices.list)
-  [[ $list == *"c 10:229 rwm"* ]] || fail "devices.list: $list"
+  [[ $list == *"c 1:3 rwm"* ]] || fail "devices.list: $list"
+  [[ $list != *"c 10:229"* ]] || fail "devices.list: $list"
 }
 
 @test "cpu.idle is refused on cgroup v1, before anything is created" {
@@ -471,32 +497,52 @@ probe() {
   no_cgroups_left "$id"
 }
 
-# Found by review: delete and kill --all signal every member of the cgroup,
-# so a cgroup that already holds processes hull did not start is refused.
-@test "a cgroupsPath that already holds other processes is refused; they survive" {
-  hull_only "message text"
-  local mine base dir sleeper
+# runc 1.1.5 only warns about a cgroup that already holds processes (hull
+# refused it). With a pid namespace of its own, deleting the container kills
+# its init and leaves the others alone.
+@test "a cgroupsPath that already holds other processes: a warning; delete leaves them alone" {
+  local mine dirs=() d sleeper id st err alive_after
   if is_v2; then
     mine=$(sed -n 's/^0:://p' /proc/self/cgroup)
-    base=/sys/fs/cgroup
+    mine=${mine%/}
+    dirs=("/sys/fs/cgroup$mine/hull-shared-$$")
   else
+    # runc looks at the devices hierarchy only; kill --all and delete use
+    # the pids one.
+    need_v1 devices
     need_v1 pids
-    mine=$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup)
-    base=$(v1_mount pids)
+    mine=$(sed -n 's/^[0-9]*:devices://p' /proc/self/cgroup)
+    mine=${mine%/}
+    [ "$mine" = "$(sed -n 's/^[0-9]*:pids://p' /proc/self/cgroup | sed 's:/$::')" ] ||
+      skip "our devices and pids cgroups differ"
+    dirs=("$(v1_mount devices)$mine/hull-shared-$$" "$(v1_mount pids)$mine/hull-shared-$$")
   fi
-  mine=${mine%/}
-  dir="$base$mine/hull-shared-$$"
-  mkdir "$dir"
   sleep 300 &
   sleeper=$!
-  echo "$sleeper" >"$dir/cgroup.procs"
+  HULL_CLEANUP+=("kill $sleeper")
+  for d in "${dirs[@]}"; do
+    mkdir "$d"
+    HULL_CLEANUP+=("rmdir '$d'")
+    echo "$sleeper" >"$d/cgroup.procs"
+  done
   cfg --arg p "$mine/hull-shared-$$" '.linux.cgroupsPath = $p'
-  run_files hull_cmd create --bundle "$BUNDLE" "$(new_id)"
-  local st=$status err=$stderr
-  echo "$sleeper" >"$base$mine/cgroup.procs"
-  kill -0 "$sleeper"
-  kill "$sleeper"
-  rmdir "$dir" 2>/dev/null || true
-  [ "$st" -ne 0 ] || fail "create succeeded"
+  set_args sleep 1000
+  id=$(new_id)
+  run_files hull_cmd create --bundle "$BUNDLE" "$id"
+  st=$status err=$stderr
+  if [ "$st" -eq 0 ]; then
+    hull_cmd delete --force "$id"
+  fi
+  alive_after=no
+  kill -0 "$sleeper" 2>/dev/null && alive_after=yes
+  for d in "${dirs[@]}"; do
+    echo "$sleeper" >"${d%/*}/cgroup.procs" 2>/dev/null || true
+  done
+  kill "$sleeper" 2>/dev/null && { wait "$sleeper" 2>/dev/null || true; }
+  [ "$st" -eq 0 ] || fail "create failed: $err"
   [[ $err == *"container's cgroup is not empty: 1 process(es) found"* ]] || fail "stderr: $err"
+  [ "$alive_after" = yes ] || fail "delete killed a process that is not the container's"
+  for d in "${dirs[@]}"; do
+    [ -d "$d" ] || fail "delete removed $d, which it did not create"
+  done
 }

@@ -141,3 +141,59 @@ update_or_skip() {
   [ "$(cat "$(cgroup_file "$pid" pids pids.max pids.max)")" = 23 ]
   [ "$(ctr_status "$id")" = paused ]
 }
+
+# limited_cpu_parent NAME: a cgroup NAME under ours in the cpu hierarchy (v1
+# cpu, or cgroup2 with the cpu controller) limited to half a CPU: quota
+# 50000 per 100000 us. Sets CPU_DIR (its directory) and CPU_REL (its path
+# for linux.cgroupsPath). Removed at teardown, after the containers.
+limited_cpu_parent() {
+  local mnt mine
+  if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+    mnt=/sys/fs/cgroup
+    mine=$(sed -n 's/^0:://p' /proc/self/cgroup)
+    mine=${mine%/}
+    grep -qw cpu "$mnt$mine/cgroup.subtree_control" 2>/dev/null ||
+      echo +cpu >"$mnt$mine/cgroup.subtree_control" 2>/dev/null || skip "cpu controller not available below $mine"
+  else
+    mnt=$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") break }
+      $(i + 1) == "cgroup" && $NF ~ /(^|,)cpu(,|$)/ { print $5; exit }' /proc/self/mountinfo)
+    [ -n "$mnt" ] || skip "no cgroup v1 cpu hierarchy"
+    mine=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ { print $3 }' /proc/self/cgroup)
+    mine=${mine%/}
+  fi
+  CPU_DIR=$mnt$mine/$1
+  CPU_REL=$mine/$1
+  mkdir "$CPU_DIR"
+  # Every hierarchy's: runc leaves the parents it made.
+  HULL_CLEANUP+=("find /sys/fs/cgroup -mindepth 2 -depth -type d -name '$1' -exec rmdir {} +")
+  if [ "$mnt" = /sys/fs/cgroup ]; then
+    echo "50000 100000" >"$CPU_DIR/cpu.max"
+    echo +cpu >"$CPU_DIR/cgroup.subtree_control"
+  else
+    echo 100000 >"$CPU_DIR/cpu.cfs_period_us"
+    echo 50000 >"$CPU_DIR/cpu.cfs_quota_us"
+  fi
+}
+
+# Found by review: v1 wrote the new period first, which the kernel refuses
+# (EINVAL) while the old quota over it exceeds the parent's limit; runc then
+# writes the quota and the period again.
+@test "update --cpu-period --cpu-quota that fit only quota first (a limited parent) works" {
+  local id
+  limited_cpu_parent "hull-cpu-$$-$BATS_TEST_NUMBER"
+  id=$(new_id)
+  # The other hierarchies get the same path: their parents are made (and
+  # removed) by the runtime.
+  cfg --arg p "$CPU_REL/$id" '.linux.cgroupsPath = $p
+    | .linux.resources.cpu = {"quota": 50000, "period": 100000}'
+  start_sleeper "$id"
+  # Half a CPU either way: 50000/100000 -> 25000/50000. Period first gives
+  # 50000/50000 (a whole CPU) for a moment: over the parent's limit.
+  update_or_skip --cpu-period 50000 --cpu-quota 25000 "$id"
+  if [ -e "$CPU_DIR/cpu.max" ]; then
+    [ "$(cat "$CPU_DIR/$id/cpu.max")" = "25000 50000" ] || fail "cpu.max: $(cat "$CPU_DIR/$id/cpu.max")"
+  else
+    [ "$(cat "$CPU_DIR/$id/cpu.cfs_period_us")" = 50000 ] || fail "period: $(cat "$CPU_DIR/$id/cpu.cfs_period_us")"
+    [ "$(cat "$CPU_DIR/$id/cpu.cfs_quota_us")" = 25000 ] || fail "quota: $(cat "$CPU_DIR/$id/cpu.cfs_quota_us")"
+  fi
+}

@@ -240,11 +240,9 @@ hull_cgroup_destroy (const hull_cgroup *cg, hull_error *err)
   return ret;
 }
 
-void
-hull_cgroup_free (hull_cgroup *cg)
+static void
+clear_dirs (hull_cgroup *cg)
 {
-  if (cg == NULL)
-    return;
   for (size_t i = 0; i < cg->n_dirs; i++)
     {
       free (cg->dirs[i].controller);
@@ -253,6 +251,16 @@ hull_cgroup_free (hull_cgroup *cg)
       free (cg->dirs[i].top);
     }
   free (cg->dirs);
+  cg->dirs = NULL;
+  cg->n_dirs = 0;
+}
+
+void
+hull_cgroup_free (hull_cgroup *cg)
+{
+  if (cg == NULL)
+    return;
+  clear_dirs (cg);
   free (cg);
 }
 
@@ -465,21 +473,6 @@ drop_plan (hull_cgroup *cg, size_t from)
       free (cg->dirs[i].top);
       cg->dirs[i].top = NULL;
     }
-}
-
-static void
-clear_dirs (hull_cgroup *cg)
-{
-  for (size_t i = 0; i < cg->n_dirs; i++)
-    {
-      free (cg->dirs[i].controller);
-      free (cg->dirs[i].mount_point);
-      free (cg->dirs[i].path);
-      free (cg->dirs[i].top);
-    }
-  free (cg->dirs);
-  cg->dirs = NULL;
-  cg->n_dirs = 0;
 }
 
 int

@@ -90,12 +90,14 @@ prepare (const hull_context *ctx, const hull_create_opts *opts, bool detached, p
   struct stat st;
   if (stat (p->rootfs, &st) < 0 || !S_ISDIR (st.st_mode))
     return hull_fail (err, ENOTDIR, "config.json: .root.path: %s", p->rootfs);
-  if (hull_check_terminal (p->spec->process->terminal, opts->console_socket, detached, err) < 0)
+  bool terminal = p->spec->process && p->spec->process->terminal;
+  if (hull_check_terminal (terminal, opts->console_socket, detached, err) < 0)
     return -1;
   if (opts->preserve_fds < 0)
     return hull_fail (err, EINVAL, "--preserve-fds: must not be negative");
   int listen_fds = hull_listen_fds ();
-  if (listen_fds > 0 && hull_listen_fds_env (&p->spec->process->env, listen_fds, err) < 0)
+  if (listen_fds > 0 && p->spec->process
+      && hull_listen_fds_env (&p->spec->process->env, listen_fds, err) < 0)
     return -1;
   if (listen_fds > INT_MAX - 3 - opts->preserve_fds)
     return hull_fail (err, EINVAL, "--preserve-fds: too many file descriptors");
@@ -328,6 +330,9 @@ hull_container_run (const hull_context *ctx, const hull_create_opts *opts, int *
 
   *exit_status = 0;
   int ret = prepare (ctx, opts, opts->detach, &p, err);
+  /* start would refuse it (runtime.md): refused before anything is made. */
+  if (ret == 0 && p.spec->process == NULL)
+    ret = hull_fail (err, 0, "%s", HULL_NO_PROCESS_MSG);
   if (ret == 0)
     ret = create_container (ctx, opts, &p, &cg, &pid, &dirfd, err);
   if (ret < 0)

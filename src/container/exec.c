@@ -176,6 +176,25 @@ apply_overrides (const hull_exec_opts *o, hull_process *proc, hull_error *err)
   return 0;
 }
 
+/* A config without process (OPTIONAL) leaves exec's COMMAND no defaults:
+ * what a process object with only args and cwd would give (user 0:0, empty
+ * env, no capabilities, no terminal), in "/". */
+static hull_process *
+blank_process (void)
+{
+  hull_process *proc = calloc (1, sizeof *proc);
+  if (proc == NULL)
+    return NULL;
+  proc->cwd = strdup ("/");
+  proc->env.v = calloc (1, sizeof *proc->env.v);
+  if (proc->cwd == NULL || proc->env.v == NULL)
+    {
+      hull_process_free (proc);
+      return NULL;
+    }
+  return proc;
+}
+
 /* The container's config with the exec'd process in place of its own. */
 static int
 load_spec (const hull_context *ctx, const hull_exec_opts *o, const hull_state *st,
@@ -208,6 +227,8 @@ load_spec (const hull_context *ctx, const hull_exec_opts *o, const hull_state *s
     {
       if (o->n_args == 0)
         return hull_fail (err, 0, "process args cannot be empty");
+      if (spec->process == NULL && (spec->process = blank_process ()) == NULL)
+        return hull_fail (err, ENOMEM, "process");
       /* As runc: the config's terminal setting is not the exec's. */
       spec->process->terminal = false;
     }

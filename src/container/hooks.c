@@ -3,6 +3,7 @@
 #include "config.h"
 #include "container/hooks.h"
 #include "container/internal.h"
+#include "process/init.h"
 #include <hull/cleanup.h>
 #include <hull/fs.h>
 #include <hull/log.h>
@@ -90,7 +91,7 @@ hull_hooks_prepare (int dirfd, const hull_spec *spec, int *init_fd, hull_error *
   *init_fd = -1;
   if ((h->poststart.n > 0 || h->poststop.n > 0) && save_hooks (dirfd, h, err) < 0)
     return -1;
-  if (h->start_container.n == 0 && h->poststart.n == 0)
+  if (h->start_container.n == 0 && h->poststart.n == 0 && spec->process != NULL)
     return 0;
   if (mkfifoat (dirfd, HULL_START_FIFO, 0600) < 0)
     return hull_fail_errno (err, "mkfifo %s", HULL_START_FIFO);
@@ -119,9 +120,10 @@ hull_hooks_load (int dirfd, hull_hooks *out, hull_error *err)
 }
 
 /* Init closes its end of the fifo at execve; before that it writes the
- * error that stopped it (startContainer hook, exec). */
+ * error that stopped it (startContainer hook, exec), or that it had
+ * nothing to start (*nothing, process/init.h). */
 static int
-wait_for_exec (int fd, hull_error *err)
+wait_for_exec (int fd, bool *nothing, hull_error *err)
 {
   char msg[HULL_ERROR_MSG_MAX];
   size_t len = 0;
@@ -150,7 +152,9 @@ wait_for_exec (int fd, hull_error *err)
   if (len == 0)
     return 0;
   msg[len] = '\0';
-  return hull_fail (err, 0, "%s", msg);
+  size_t mark = strlen (HULL_INIT_NOTHING_STARTED);
+  *nothing = strncmp (msg, HULL_INIT_NOTHING_STARTED, mark) == 0;
+  return hull_fail (err, 0, "%s", msg + (*nothing ? mark : 0));
 }
 
 static int
@@ -176,12 +180,12 @@ poststart (int dirfd, const char *id, hull_error *err)
 }
 
 int
-hull_start_released (int dirfd, const char *id, bool *released, hull_error *err)
+hull_start_released (int dirfd, const char *id, hull_start_outcome *outcome, hull_error *err)
 {
-  bool ignored;
-  if (released == NULL)
-    released = &ignored;
-  *released = false;
+  hull_start_outcome ignored;
+  if (outcome == NULL)
+    outcome = &ignored;
+  *outcome = HULL_START_HELD;
   /* Opened before the release: once init has exec'd, no writer is left
    * and the open would not tell "exec'd" from "never there". */
   cleanup_close int fd = openat (dirfd, HULL_START_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -191,9 +195,17 @@ hull_start_released (int dirfd, const char *id, bool *released, hull_error *err)
     return -1;
   if (fd < 0)
     return 0;
-  *released = true;
-  if (wait_for_exec (fd, err) < 0)
-    return -1;
+  *outcome = HULL_START_RELEASED;
+  bool nothing = false;
+  if (wait_for_exec (fd, &nothing, err) < 0)
+    {
+      if (nothing)
+        {
+          *outcome = HULL_START_NOTHING;
+          unlinkat (dirfd, HULL_START_FIFO, 0);
+        }
+      return -1;
+    }
   unlinkat (dirfd, HULL_START_FIFO, 0);
   /* runtime-spec 1.3, runtime.md Lifecycle step 9: "If any poststart hook
    * fails, the runtime MUST generate an error, stop the container, and

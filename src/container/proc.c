@@ -73,28 +73,47 @@ hull_state_status (int dirfd, const hull_state *st)
   return HULL_STATUS_RUNNING;
 }
 
-/* A pidfd pins the process, so checking the start time and then signalling
- * cannot hit a process that reused the pid in between. */
-int
-hull_proc_signal (pid_t pid, unsigned long long start_time, int sig)
+/* A pidfd pins the process, so checking the start time after opening it
+ * cannot be fooled by a process that reused the pid. */
+static int
+proc_open (pid_t pid, unsigned long long start_time, int *pidfd)
 {
+  *pidfd = -1;
   if (pid <= 0)
     {
       errno = ESRCH;
       return -1;
     }
-  cleanup_close int pidfd = -1;
 #ifdef SYS_pidfd_open
-  pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  if (pidfd < 0 && errno != ENOSYS)
+  *pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (*pidfd < 0 && errno != ENOSYS)
     return -1;
 #endif
   unsigned long long now = hull_proc_start_time (pid, NULL);
   if (now == 0 || (start_time != 0 && now != start_time))
     {
+      hull_closep (pidfd);
       errno = ESRCH;
       return -1;
     }
+  return 0;
+}
+
+int
+hull_proc_pidfd (pid_t pid, unsigned long long start_time)
+{
+  int pidfd;
+  if (proc_open (pid, start_time, &pidfd) < 0)
+    return -1;
+  return pidfd;
+}
+
+int
+hull_proc_signal (pid_t pid, unsigned long long start_time, int sig)
+{
+  cleanup_close int pidfd = -1;
+  if (proc_open (pid, start_time, &pidfd) < 0)
+    return -1;
 #ifdef SYS_pidfd_send_signal
   if (pidfd >= 0)
     return (int) syscall (SYS_pidfd_send_signal, pidfd, sig, NULL, 0);

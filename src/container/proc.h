@@ -11,6 +11,10 @@
  * process is gone or the pid was reused. */
 int hull_proc_signal (pid_t pid, unsigned long long start_time, int sig);
 
+/* A pidfd for pid if it is still the process that started at start_time;
+ * -1 (errno set) when it is gone, or without pidfd_open. */
+int hull_proc_pidfd (pid_t pid, unsigned long long start_time);
+
 /* The recorded process still exists, is the same one and is not a zombie. */
 bool hull_proc_alive (pid_t pid, unsigned long long start_time);
 

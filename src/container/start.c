@@ -4,8 +4,10 @@
 #include <hull/log.h>
 #include "container/internal.h"
 #include "container/hooks.h"
+#include "container/proc.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 int
@@ -36,17 +38,29 @@ hull_container_start (const hull_context *ctx, const char *id, hull_error *err)
   if (hull_state_load (dirfd, id, &st, err) < 0)
     return -1;
   hull_status status = st->status;
+  /* Opened before the release: with no process, init exits on it and we
+   * wait for that, so that state says stopped once start returns. */
+  cleanup_close int pidfd = status == HULL_STATUS_CREATED
+                                ? hull_proc_pidfd (st->pid, st->pid_start_time)
+                                : -1;
   hull_state_free (st);
-  bool released;
+  hull_start_outcome outcome;
   switch (status)
     {
     case HULL_STATUS_CREATED:
-      if (hull_start_released (dirfd, id, &released, err) == 0)
+      if (hull_start_released (dirfd, id, &outcome, err) == 0)
         return 0;
+      if (outcome == HULL_START_NOTHING)
+        {
+          struct pollfd p = { .fd = pidfd, .events = POLLIN };
+          while (pidfd >= 0 && poll (&p, 1, -1) < 0 && errno == EINTR)
+            ;
+          return -1;
+        }
       /* A hook (or the exec) failed after init was released: "stop the
        * container, and continue the lifecycle at step 12", i.e. destroy it
        * and run poststop, as delete --force does (it takes the lock). */
-      if (released)
+      if (outcome == HULL_START_RELEASED)
         {
           hull_closep (&dirfd);
           hull_error ignored = { 0 };

@@ -29,8 +29,6 @@ check_cgroup_manager (const hull_context *ctx, hull_error *err)
 int
 hull_check_runtime_spec (const hull_context *ctx, const hull_spec *spec, hull_error *err)
 {
-  if (spec->process == NULL)
-    return hull_fail (err, 0, "config.json: .process: required field missing");
   if (check_cgroup_manager (ctx, err) < 0)
     return -1;
   /* Without a mount namespace init builds the rootfs in a private one and

@@ -133,6 +133,9 @@ hull_process_apply (const hull_apply_args *a, const char **exe, hull_error *err)
   const hull_spec *spec = a->spec;
   const hull_process *proc = spec->process;
 
+  /* Init skips all of this without a process (init.h); exec always has one. */
+  if (proc == NULL)
+    return hull_fail (err, 0, "config.json: .process: not set");
   if (hull_process_attrs_apply (spec, err) < 0)
     return -1;
   if (hull_lsm_apply (spec, err) < 0)
@@ -158,6 +161,8 @@ hull_process_apply (const hull_apply_args *a, const char **exe, hull_error *err)
 int
 hull_process_seal (const hull_apply_args *a, const char *exe, hull_error *err)
 {
+  if (a->spec->process == NULL)
+    return hull_fail (err, 0, "config.json: .process: not set");
   /* Again: the image may have changed since the first check. */
   if (a->self_exe && hull_exec_check_chain (exe, a->self_exe, err) < 0)
     return -1;
@@ -174,6 +179,8 @@ int
 hull_process_execve (const hull_apply_args *a, const char *exe, hull_error *err)
 {
   const hull_process *proc = a->spec->process;
+  if (proc == NULL)
+    return hull_fail (err, 0, "config.json: .process: not set");
   execve (exe, proc->args.v, proc->env.v);
   return hull_fail_errno (err, "exec %s", proc->args.v[0]);
 }

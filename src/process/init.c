@@ -173,8 +173,9 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     return -1;
   if (hull_set_hostnames (spec, err) < 0)
     return -1;
-  /* The notify listener is a host path: reach it before leaving the host's root. */
-  if (hull_seccomp_prepare (spec, a->id, a->bundle, seccomp, err) < 0)
+  /* The notify listener is a host path: reach it before leaving the host's
+   * root. No process: no filter, nothing would run under it. */
+  if (spec->process && hull_seccomp_prepare (spec, a->id, a->bundle, seccomp, err) < 0)
     return -1;
 
   /* No mount namespace of its own: the rootfs is built in a private one. */
@@ -198,7 +199,7 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
     hull_closep (&a->mount_fds[i]);
   if (r < 0)
     return -1;
-  if (a->spec->process->terminal && setup_terminal (a, err) < 0)
+  if (spec->process && spec->process->terminal && setup_terminal (a, err) < 0)
     return -1;
   /* sysctls before readonlyPaths can make /proc/sys read-only. */
   if (hull_sysctl_apply (spec, err) < 0)
@@ -208,6 +209,10 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
   /* Every mount is made: leave the private namespace with the tree. */
   if (shared_mntns >= 0 && hull_rootfs_private_end (shared_mntns, err) < 0)
     return -1;
+  /* No process: init keeps its identity, caps and attributes (none of the
+   * process's settings exist), and waits for start as root in "/". */
+  if (spec->process == NULL)
+    return 0;
   /* The settings an exec'd process gets too (apply.c). */
   hull_apply_args apply = {
     .spec = spec,
@@ -218,6 +223,16 @@ setup (const hull_init_args *a, const char **exe, hull_seccomp_ctx **seccomp, hu
   if (hull_process_apply (&apply, exe, err) < 0)
     return -1;
   return 0;
+}
+
+/* What start reports (init.h); create made start_fd for this. */
+static void
+no_process (const hull_init_args *a)
+{
+  static const char msg[] = HULL_INIT_NOTHING_STARTED HULL_NO_PROCESS_MSG;
+  if (a->start_fd > 2 && write (a->start_fd, msg, sizeof msg - 1) == (ssize_t) sizeof msg - 1)
+    return;
+  dprintf (2, "hull: %s\n", HULL_NO_PROCESS_MSG);
 }
 
 /* From READY to execve: nothing here can be reported to the runtime any
@@ -234,6 +249,12 @@ start_program (const hull_init_args *a, const char *exe, hull_seccomp_ctx *secco
   };
   if (wait_for_start (a->fifo_fd, &err) < 0)
     goto fail;
+  /* Nothing to start: no startContainer hook, no program. */
+  if (a->spec->process == NULL)
+    {
+      no_process (a);
+      return;
+    }
   if (hull_process_seal (&apply, exe, &err) < 0)
     goto fail;
   /* In the container, as its user, before the program (config.md); under

@@ -27,6 +27,14 @@ typedef struct {
   int start_fd;
 } hull_init_args;
 
+/* A config.json without process (OPTIONAL, config.md) makes a container
+ * all the same; its init, released by start, runs nothing (runtime.md:
+ * start "MUST generate an error if process was not set"). It writes
+ * HULL_INIT_NOTHING_STARTED and this message to start_fd and exits: the
+ * container is stopped, not destroyed, as after a program that exited. */
+#define HULL_NO_PROCESS_MSG "config.json: .process: not set, nothing to start"
+#define HULL_INIT_NOTHING_STARTED "\001"
+
 /* Whether init stops before pivot_root for the runtime's prestart and
  * createRuntime hooks (HULL_SYNC_HOOKS). */
 bool hull_init_has_runtime_hooks (const hull_init_args *args);

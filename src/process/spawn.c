@@ -97,7 +97,7 @@ parent_side (const hull_init_args *args, const hull_cgroup *cg, bool cloned_into
   if (run_create_hooks (args, pid, sync_fd, err) < 0)
     return -1;
   /* process.terminal: init sends the pty master once its rootfs is up. */
-  if (args->spec->process->terminal
+  if (args->spec->process && args->spec->process->terminal
       && hull_sync_wait_fd (sync_fd, HULL_SYNC_CONSOLE, "the container's init", console, err) < 0)
     return -1;
   return hull_sync_wait (sync_fd, HULL_SYNC_READY, "the container's init", err);

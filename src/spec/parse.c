@@ -181,14 +181,20 @@ parse_document (hj_ctx *c, yajl_val doc, hull_spec *spec)
   if (parse_version (c, doc, spec) < 0)
     return -1;
 
+  /* OPTIONAL (config.md): without it create still builds the container,
+   * and start fails (runtime.md); spec->process stays NULL. */
   yajl_val v;
-  if (hj_get_object (c, NULL, doc, "process", true, &v) < 0)
+  int r = hj_get_object (c, NULL, doc, "process", false, &v);
+  if (r < 0)
     return -1;
-  spec->process = calloc (1, sizeof *spec->process);
-  if (spec->process == NULL)
-    return hj_oom (c);
-  if (spec_parse_process (c, HJ_KEY (NULL, "process"), v, spec->process) < 0)
-    return -1;
+  if (r > 0)
+    {
+      spec->process = calloc (1, sizeof *spec->process);
+      if (spec->process == NULL)
+        return hj_oom (c);
+      if (spec_parse_process (c, HJ_KEY (NULL, "process"), v, spec->process) < 0)
+        return -1;
+    }
 
   if (parse_root (c, doc, spec) < 0)
     return -1;
@@ -205,7 +211,7 @@ parse_document (hj_ctx *c, yajl_val doc, hull_spec *spec)
       || parse_annotations (c, doc, spec) < 0)
     return -1;
 
-  int r = hj_get_object (c, NULL, doc, "linux", false, &v);
+  r = hj_get_object (c, NULL, doc, "linux", false, &v);
   if (r < 0)
     return -1;
   if (r > 0)

@@ -97,8 +97,13 @@ next_ns() { jq '.linux.namespaces | length' "$BUNDLE/config.json"; }
   expect_bad_config '.process.args = [1]' "config.json: .process.args[0]: expected a string"
 }
 
-@test "missing .process" {
-  expect_bad_config 'del(.process)' ".process"
+# .process itself is OPTIONAL (noprocess.bats); inside it args and cwd are not.
+@test "missing .process.args" {
+  expect_bad_config 'del(.process.args)' ".process.args: required field missing"
+}
+
+@test "missing .process.cwd" {
+  expect_bad_config 'del(.process.cwd)' ".process.cwd: required field missing"
 }
 
 @test "missing .root.path" {

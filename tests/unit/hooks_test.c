@@ -168,11 +168,25 @@ test_record (void)
   hull_remove_tree (dir, &err);
   mkdtemp (strcpy (dir, "/tmp/hull-hooks-test.XXXXXX"));
   dirfd = open (dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-  ok (hull_hooks_prepare (dirfd, &(hull_spec){ .hooks = none }, &init_fd, &err) == 0
+  hull_process proc = { 0 };
+  ok (hull_hooks_prepare (dirfd, &(hull_spec){ .hooks = none, .process = &proc }, &init_fd, &err)
+              == 0
           && init_fd == -1 && faccessat (dirfd, HULL_HOOKS_FILE, F_OK, 0) < 0
           && faccessat (dirfd, HULL_START_FIFO, F_OK, 0) < 0,
       "no hooks: nothing recorded");
   ok (hull_hooks_load (dirfd, &out, &err) == 0 && out.poststop.n == 0, "load without a record");
+  close (dirfd);
+  hull_remove_tree (dir, &err);
+
+  /* Without a process init tells start, through the fifo, that it has
+   * nothing to run (process/init.h). */
+  mkdtemp (strcpy (dir, "/tmp/hull-hooks-test.XXXXXX"));
+  dirfd = open (dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  ok (hull_hooks_prepare (dirfd, &(hull_spec){ .hooks = none }, &init_fd, &err) == 0
+          && init_fd > 2 && faccessat (dirfd, HULL_HOOKS_FILE, F_OK, 0) < 0
+          && faccessat (dirfd, HULL_START_FIFO, F_OK, 0) == 0,
+      "no process: a start fifo for init, no record");
+  close (init_fd);
   close (dirfd);
   hull_remove_tree (dir, &err);
 }

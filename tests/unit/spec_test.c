@@ -521,7 +521,25 @@ test_unterminated_buffer (void)
   hull_spec *s = NULL;
   hull_error err = { 0 };
   CHECK (hull_spec_parse (json, 22, "config.json", &s, &err) < 0);
-  CHECK_STR (err.msg, "config.json: .process: required field missing");
+  CHECK_STR (err.msg, "config.json: .root: required field missing");
+  return true;
+}
+
+/* process is OPTIONAL (config.md): absent, the spec has none; create
+ * builds the container and start refuses it. */
+static bool
+test_no_process (void)
+{
+  hull_spec *s = NULL;
+  hull_error err = { 0 };
+  CHECK (parse_q ("{'ociVersion':'1.0.2','root':{'path':'rootfs'},'hostname':'h'}", &s, &err) == 0);
+  CHECK (s->process == NULL);
+  CHECK_STR (s->hostname, "h");
+  hull_spec_free (s);
+  /* null as absent, as Go's encoding/json (runtime-tools, runc) reads it */
+  CHECK (parse_q ("{'ociVersion':'1.0.2','root':{'path':'rootfs'},'process':null}", &s, &err) == 0);
+  CHECK (s->process == NULL);
+  hull_spec_free (s);
   return true;
 }
 
@@ -805,6 +823,7 @@ main (void)
   RUN (test_full_resources);
   RUN (test_full_seccomp);
   RUN (test_minimal);
+  RUN (test_no_process);
   RUN (test_unknown_fields_ignored);
   RUN (test_null_is_absent);
   RUN (test_empty_strings_are_absent);

@@ -145,8 +145,6 @@ static const struct {
     "config.json: .ociVersion: invalid version \"v1\" (expected a semantic version such as \"1.3.0\")" },
   { "ociVersion number", "{'ociVersion':1}",
     "config.json: .ociVersion: expected a string" },
-  { "missing process", "{'ociVersion':'1.0.0','root':{'path':'r'}}",
-    "config.json: .process: required field missing" },
   { "process not an object", "{'ociVersion':'1.0.0','process':[]}",
     "config.json: .process: expected an object" },
   { "args[0] number", "{'ociVersion':'1.0.0','process':{'args':[1],'cwd':'/'}}",

@@ -57,6 +57,10 @@ EOF
   pm import "$CL_DIR/rootfs.tar" "$IMG" >/dev/null
 }
 
+# conmon writes an "oom" marker into its working directory when the
+# container is OOM-killed: keep that out of the source tree.
+setup() { cd "$BATS_TEST_TMPDIR" || return 1; }
+
 teardown() {
   # Containers a failed test left: removed through Podman first.
   pm rm --all --force --time 0 >/dev/null 2>&1 || true

@@ -121,10 +121,12 @@ hull_sysctl_check (const hull_spec *spec, hull_error *err)
                               key);
           break;
         case SYSCTL_UTS:
-          /* As for .hostname: a joined uts namespace is someone else's. */
-          if (!owns_ns (spec, HULL_NS_UTS, false))
+          /* As for .hostname: new or joined by path, never the runtime's. */
+          if (!owns_ns (spec, HULL_NS_UTS, true))
             return hull_fail (err, 0,
-                              "config.json: .linux.sysctl[\"%s\"]: needs a new uts namespace", key);
+                              "config.json: .linux.sysctl[\"%s\"]: needs a uts namespace of the "
+                              "container's own (it would change the host's)",
+                              key);
           break;
         case SYSCTL_NONE:
           return hull_fail (err, 0, "config.json: .linux.sysctl[\"%s\"]: not a namespaced sysctl",

@@ -119,7 +119,21 @@ teardown() { hull_teardown; }
   del_ns uts
   cfg 'del(.hostname) | del(.domainname)'
   cfg '.linux.sysctl = {"kernel.domainname": "x"}'
-  create_fails '.linux.sysctl["kernel.domainname"]: needs a new uts namespace'
+  create_fails '.linux.sysctl["kernel.domainname"]: needs a uts namespace'
+}
+
+@test "sysctl: kernel.domainname in a uts namespace joined by path" {
+  local a pid
+  a=$(new_id a)
+  start_sleeper "$a"
+  pid=$(ctr_pid "$a")
+  cfg --arg p "/proc/$pid/ns/uts" '.linux.namespaces |= map(if .type == "uts" then .path = $p else . end)'
+  cfg --arg d "joined-$BATS_SUITE_TEST_NUMBER" '.linux.sysctl = {"kernel.domainname": $d}'
+  in_container 'cat /proc/sys/kernel/domainname'
+  assert_success
+  assert_output "joined-$BATS_SUITE_TEST_NUMBER"
+  # The name is the namespace's: the other container sees it too.
+  assert_equal "$(nsenter -u -t "$pid" cat /proc/sys/kernel/domainname)" "joined-$BATS_SUITE_TEST_NUMBER"
 }
 
 @test "sysctl: names that could leave /proc/sys are refused" {
